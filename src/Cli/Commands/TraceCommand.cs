@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using PtFs.Interceptor;
+using PtFs.Interceptor.Strace;
+
+namespace PtFs.Cli.Commands;
+
+/// <summary><c>ptfs trace [-o FILE] [--stats] [--] PROGRAM [ARGS...]</c></summary>
+internal static class TraceCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the trace to FILE instead of stderr." };
+        var stats = new Option<bool>("--stats") { Description = "Print syscalls by name, stops by kind and wall time at the end." };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "ptfs's own log level (stderr).", DefaultValueFactory = _ => LogLevel.Warning };
+        var program = new Argument<string>("PROGRAM") { Description = "The program to run (looked up in PATH)." };
+        var arguments = new Argument<string[]>("ARGS") { Description = "The program's arguments, options included.", Arity = ArgumentArity.ZeroOrMore };
+        arguments.CaptureRemainingTokens = true;
+        program.CaptureRemainingTokens = true;
+
+        var command = new Command("trace", """
+            Run PROGRAM and print each file-related syscall it makes (paths and fds), with decoded arguments,
+            result and errno, one line each, prefixed with the task id, like strace -f -e trace=%file,%desc.
+            ptfs exits with the program's status (128+N if it died from signal N).
+
+            Examples:
+              ptfs trace -- ls /
+              ptfs trace -o trace.txt --stats -- python3 -c 'open("/etc/hostname").read()'
+            """)
+        {
+            output, stats, logLevel, program, arguments,
+        };
+        command.SetAction(parse => Run(
+            parse.GetValue(program)!, parse.GetValue(arguments) ?? [], parse.GetValue(output),
+            parse.GetValue(stats), parse.GetValue(logLevel)));
+        return command;
+    }
+
+    private static int Run(string program, string[] arguments, FileInfo? outputFile, bool stats, LogLevel logLevel)
+    {
+        if (ProgramLocator.Find(program) is null)
+        {
+            Console.Error.WriteLine($"ptfs: {program}: program not found");
+            return ExitCodes.UsageError;
+        }
+        using var loggers = CliLogging.Create(logLevel);
+        using var trace = outputFile is null
+            ? new StreamWriter(Console.OpenStandardError()) { AutoFlush = true }
+            : new StreamWriter(outputFile.FullName) { AutoFlush = true };
+        var tracer = new Tracer(new StraceHandler(trace), loggers.CreateLogger<Tracer>());
+        using var signals = new ProgramSignals(tracer);
+        int status;
+        try
+        {
+            status = tracer.Run(new TracerLaunch(program, arguments));
+        }
+        catch (TracerException e)
+        {
+            Console.Error.WriteLine($"ptfs: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+        if (stats) StatsReport.Write(trace, tracer);
+        return status;
+    }
+}

@@ -1,0 +1,57 @@
+using PtFs.Interceptor.Native;
+
+namespace PtFs.Interceptor;
+
+/// <summary>
+/// Compiles a <see cref="SeccompPolicy"/> into classic BPF. Each rule is a short block that ends in its
+/// own return, so no jump is ever longer than the 8-bit offsets allow, however many rules there are.
+/// Non-x86_64 calling conventions (int 0x80, x32) get ENOSYS: their numbers mean other syscalls and
+/// would slip past every rule.
+/// </summary>
+public static class SeccompFilterBuilder
+{
+    private const ushort LdAbsW = 0x20;   // BPF_LD | BPF_W | BPF_ABS
+    private const ushort JeqK = 0x15;     // BPF_JMP | BPF_JEQ | BPF_K
+    private const ushort JgeK = 0x35;     // BPF_JMP | BPF_JGE | BPF_K
+    private const ushort RetK = 0x06;     // BPF_RET | BPF_K
+
+    // struct seccomp_data offsets
+    private const uint NrOffset = 0, ArchOffset = 4, ArgsOffset = 16;
+    private const uint X32SyscallBit = 0x40000000;
+
+    public static SockFilter[] Build(SeccompPolicy policy)
+    {
+        var program = new List<SockFilter>
+        {
+            new(LdAbsW, 0, 0, ArchOffset),
+            new(JeqK, 1, 0, Constants.AUDIT_ARCH_X86_64),
+            Return(Constants.SECCOMP_RET_ERRNO | Constants.ENOSYS),
+            new(LdAbsW, 0, 0, NrOffset),
+            new(JgeK, 0, 1, X32SyscallBit),
+            Return(Constants.SECCOMP_RET_ERRNO | Constants.ENOSYS),
+        };
+
+        foreach (var (number, fdArgument) in policy.FdSyscalls.OrderBy(r => r.Key))
+        {
+            if (policy.Always.Contains(number)) continue;
+            program.Add(new(JeqK, 0, 5, (uint)number));
+            program.Add(new(LdAbsW, 0, 0, ArgsOffset + 8 * (uint)fdArgument)); // low half: fds are ints
+            program.Add(new(JgeK, 0, 2, (uint)policy.VirtualFdFloor));           // below the floor: allow
+            program.Add(new(JgeK, 1, 0, 0x80000000));                            // negative (e.g. -1): allow
+            program.Add(Return(Constants.SECCOMP_RET_TRACE));
+            program.Add(Return(Constants.SECCOMP_RET_ALLOW));
+        }
+
+        foreach (int number in policy.Always.Order())
+        {
+            program.Add(new(JeqK, 0, 1, (uint)number));
+            program.Add(Return(Constants.SECCOMP_RET_TRACE));
+        }
+
+        program.Add(Return(Constants.SECCOMP_RET_ALLOW));
+        if (program.Count > 4096) throw new ArgumentException($"the policy needs {program.Count} BPF instructions; the kernel takes 4096");
+        return [.. program];
+    }
+
+    private static SockFilter Return(uint value) => new(RetK, 0, 0, value);
+}

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+
+namespace PtFs.Interceptor;
+
+/// <summary>What the tracer does with a syscall that stopped at the seccomp filter.</summary>
+public readonly struct SyscallAction
+{
+    private readonly Args6 _args;
+
+    private SyscallAction(SyscallActionKind kind, long value, ReadOnlySpan<ulong> args = default)
+    {
+        Kind = kind;
+        Value = value;
+        args[..Math.Min(args.Length, 6)].CopyTo(_args);
+    }
+
+    public SyscallActionKind Kind { get; }
+
+    /// <summary>The result for <see cref="SyscallActionKind.Complete"/>; the new number for <see cref="SyscallActionKind.Rewrite"/>.</summary>
+    public long Value { get; }
+
+    public ulong Arg(int index) => _args[index];
+
+    public void CopyArgsTo(Span<ulong> destination) => ((ReadOnlySpan<ulong>)_args).CopyTo(destination);
+
+    /// <summary>Let the kernel run it; no further stop.</summary>
+    public static SyscallAction Continue => default;
+
+    /// <summary>Let the kernel run it and call <see cref="SyscallHandler.OnSyscallExit"/> with its result (one more stop).</summary>
+    public static SyscallAction Observe => new(SyscallActionKind.Observe, 0);
+
+    /// <summary>Skip it: the program sees <paramref name="result"/> (negative errno for failure) in the same stop.</summary>
+    public static SyscallAction Complete(long result) => new(SyscallActionKind.Complete, result);
+
+    /// <summary>Skip it and fail with <paramref name="errno"/>.</summary>
+    public static SyscallAction Fail(int errno) => new(SyscallActionKind.Complete, -errno);
+
+    /// <summary>
+    /// Run another syscall in its place. Registers the program can see are restored at the exit stop, where
+    /// <see cref="SyscallHandler.OnSyscallExit"/> sees the result and decides what the program gets.
+    /// </summary>
+    public static SyscallAction Rewrite(int number, params ReadOnlySpan<ulong> args) => new(SyscallActionKind.Rewrite, number, args);
+
+    [InlineArray(6)]
+    private struct Args6
+    {
+        private ulong _element;
+    }
+}
+
+public enum SyscallActionKind
+{
+    Continue,
+    Observe,
+    Complete,
+    Rewrite,
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using PtFs.Interceptor.Native;
+
+namespace PtFs.Interceptor;
+
+/// <summary>
+/// The stopped tracee as the handler sees it: the syscall, its memory, and syscall injection.
+/// One instance is reused for every stop; do not keep it beyond the callback.
+/// </summary>
+public sealed class SyscallContext
+{
+    private readonly SyscallInjector _injector;
+    private TracedThread _thread = null!;
+
+    internal SyscallContext(SyscallInjector injector) => _injector = injector;
+
+    public TracedThread Thread => _thread;
+
+    public TracedProcess Process => _thread.Process;
+
+    public int Pid => _thread.Process.Pid;
+
+    public int Tid => _thread.Tid;
+
+    /// <summary>The syscall being decided or finished (after exec: the execve).</summary>
+    public SyscallRequest Request { get; private set; }
+
+    public int Number => Request.Number;
+
+    /// <summary>The registers at this stop (after injections: as they were before them).</summary>
+    public ref readonly UserRegs Registers => ref _injector.Registers;
+
+    internal bool Injected => _injector.Active;
+
+    internal void Begin(TracedThread thread, in UserRegs regs, InjectionSite site, in SyscallRequest request)
+    {
+        _thread = thread;
+        Request = request;
+        _injector.Begin(thread, regs, site);
+    }
+
+    /// <summary>Bytes read from the tracee, or -errno if none could be.</summary>
+    public long ReadMemory(ulong address, Span<byte> destination) => TraceeMemory.Read(Tid, address, destination);
+
+    /// <summary>Bytes written to the tracee, or -errno if none could be.</summary>
+    public long WriteMemory(ulong address, ReadOnlySpan<byte> source) => TraceeMemory.Write(Tid, address, source);
+
+    /// <summary>A NUL-terminated string from the tracee (null if unreadable).</summary>
+    public byte[]? ReadCString(ulong address, int maxBytes, out bool truncated) => TraceeMemory.ReadCString(Tid, address, maxBytes, out truncated);
+
+    public string? ReadString(ulong address, int maxBytes = 8192)
+    {
+        var bytes = ReadCString(address, maxBytes, out _);
+        return bytes is null ? null : Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>
+    /// Runs syscall <paramref name="number"/> inside the stopped tracee and returns its result (negative errno
+    /// on failure). The program's registers are restored before it resumes; a signal that arrives meanwhile is
+    /// delivered afterwards; ERESTART* is retried.
+    /// </summary>
+    public long Inject(int number, params ReadOnlySpan<ulong> args) => _injector.Inject(number, args);
+
+    /// <summary>Scratch memory in the tracee below the stack's red zone, valid until the tracee resumes.</summary>
+    public ulong StackScratch(int size) => (Registers.rsp - 128 - (ulong)size - 64) & ~63UL;
+}

@@ -1,0 +1,33 @@
+namespace PtFs.Interceptor;
+
+/// <summary>A traced thread group (one address space, until exec replaces it).</summary>
+public sealed class TracedProcess
+{
+    internal TracedProcess(int pid, TracedProcess? parent, bool hasFilter)
+    {
+        Pid = pid;
+        Parent = parent;
+        HasFilter = hasFilter;
+    }
+
+    public int Pid { get; }
+
+    /// <summary>The traced process that created this one, if it is known.</summary>
+    public TracedProcess? Parent { get; }
+
+    /// <summary>Stops and syscalls of this process's threads.</summary>
+    public StopCounters Counters { get; } = new();
+
+    /// <summary>Whether the seccomp filter is installed (inherited from the parent, never installed twice).</summary>
+    public bool HasFilter { get; internal set; }
+
+    /// <summary>How many times this process has called execve successfully under the tracer.</summary>
+    public int ExecCount { get; internal set; }
+
+    /// <summary>Free slot for the layer above (per-process fd tables, cwd, shared-region state).</summary>
+    public object? Tag { get; set; }
+
+    internal List<TracedThread> Threads { get; } = [];
+
+    public override string ToString() => $"process {Pid}";
+}

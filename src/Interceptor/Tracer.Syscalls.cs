@@ -1,0 +1,220 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using PtFs.Interceptor.Native;
+
+namespace PtFs.Interceptor;
+
+// Seccomp stops, syscall-exit stops, and carrying out the handler's decisions.
+public sealed partial class Tracer
+{
+    private const int SYS_prctl = 157, SYS_seccomp = 317, SYS_execve = 59;
+
+    private void OnSeccompStop(TracedThread thread)
+    {
+        CountStop(thread, StopKind.Seccomp);
+        if (Ptrace.GetRegs(thread.Tid, out var regs) != 0) return;
+        int number = (int)regs.orig_rax;
+        Counters.CountTrapped(number);
+        thread.Process.Counters.CountTrapped(number);
+        var request = new SyscallRequest(thread.Process.Pid, thread.Tid, number,
+            [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]);
+
+        SyscallAction action;
+        if (thread.Replay is { } replay && thread.SavedRegs.rip == regs.rip && thread.SavedRegs.orig_rax == regs.orig_rax)
+        {
+            // The syscall whose stop was spent on injections is back: its decision was already made.
+            thread.Replay = null;
+            action = replay;
+            _context.Begin(thread, regs, InjectionSite.SeccompStop, request);
+        }
+        else
+        {
+            thread.Replay = null;
+            _context.Begin(thread, regs, InjectionSite.SeccompStop, request);
+            action = Decide(request);
+        }
+        Carry(thread, action, request);
+    }
+
+    private SyscallAction Decide(in SyscallRequest request)
+    {
+        try
+        {
+            return _handler.OnSyscall(_context);
+        }
+        catch (TraceeGoneException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailure(_log, request.Number, request.Tid, e);
+            return SyscallAction.Fail(5); // EIO: the program sees an I/O error, the tracer lives on
+        }
+    }
+
+    private void Carry(TracedThread thread, in SyscallAction action, in SyscallRequest request)
+    {
+        ref var regs = ref _injector.Registers;
+        int tid = thread.Tid;
+        if (_injector.OriginalConsumed)
+        {
+            // The tracee stands after an injected syscall; the program's own has not run.
+            var restored = regs;
+            if (action.Kind == SyscallActionKind.Complete)
+            {
+                restored.rax = (ulong)action.Value;
+            }
+            else
+            {
+                restored.rip -= 2;
+                restored.rax = restored.orig_rax;
+                thread.SavedRegs = regs;
+                thread.Replay = action;
+            }
+            Ptrace.SetRegs(tid, restored);
+            _injector.RedeliverHeldSignals();
+            Ptrace.Cont(tid);
+            return;
+        }
+
+        switch (action.Kind)
+        {
+            case SyscallActionKind.Continue:
+                Ptrace.Cont(tid);
+                break;
+            case SyscallActionKind.Observe:
+                thread.PendingExit = PendingExit.Observe;
+                thread.PendingRequest = request;
+                Ptrace.Syscall(tid);
+                break;
+            case SyscallActionKind.Complete:
+                var skipped = regs;
+                skipped.orig_rax = ulong.MaxValue;
+                skipped.rax = (ulong)action.Value;
+                Ptrace.SetRegs(tid, skipped);
+                Ptrace.Cont(tid);
+                break;
+            case SyscallActionKind.Rewrite:
+                thread.PendingExit = PendingExit.Rewrite;
+                thread.PendingRequest = request;
+                thread.SavedRegs = regs;
+                var rewritten = regs;
+                rewritten.orig_rax = (ulong)action.Value;
+                Span<ulong> args = stackalloc ulong[6];
+                action.CopyArgsTo(args);
+                rewritten.SetArgs(args);
+                Ptrace.SetRegs(tid, rewritten);
+                Ptrace.Syscall(tid);
+                break;
+        }
+    }
+
+    private void OnSyscallExitStop(TracedThread thread)
+    {
+        if (thread.AwaitingExecExit)
+        {
+            thread.AwaitingExecExit = false;
+            OnExecExit(thread);
+            return;
+        }
+        var pending = thread.PendingExit;
+        thread.PendingExit = PendingExit.None;
+        if (pending == PendingExit.None || Ptrace.GetRegs(thread.Tid, out var regs) != 0)
+        {
+            Resume(thread, 0);
+            return;
+        }
+
+        long result = (long)regs.rax;
+        _context.Begin(thread, regs, InjectionSite.SyscallExit, thread.PendingRequest);
+        long final = Finish(thread.PendingRequest, result);
+        var restored = pending == PendingExit.Rewrite ? thread.SavedRegs : _injector.Registers;
+        if (pending == PendingExit.Rewrite || final != result || _injector.Active)
+        {
+            restored.rax = (ulong)final;
+            Ptrace.SetRegs(thread.Tid, restored);
+        }
+        _injector.RedeliverHeldSignals();
+        Ptrace.Cont(thread.Tid);
+    }
+
+    private long Finish(in SyscallRequest request, long result)
+    {
+        try
+        {
+            return _handler.OnSyscallExit(_context, result);
+        }
+        catch (TraceeGoneException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailure(_log, request.Number, request.Tid, e);
+            return result;
+        }
+    }
+
+    private void OnExecExit(TracedThread thread)
+    {
+        if (Ptrace.GetRegs(thread.Tid, out var regs) != 0) return;
+        if (thread.PendingExit == PendingExit.Observe)
+        {
+            // An observed execve that succeeded: report it before the new image runs.
+            thread.PendingExit = PendingExit.None;
+            _context.Begin(thread, regs, InjectionSite.ExecExit, thread.PendingRequest);
+            Finish(thread.PendingRequest, (long)regs.rax);
+        }
+        thread.PendingExit = PendingExit.None;
+        var request = new SyscallRequest(thread.Process.Pid, thread.Tid, SYS_execve, []);
+        _context.Begin(thread, regs, InjectionSite.ExecExit, request);
+        if (!thread.Process.HasFilter) InstallFilter();
+        try
+        {
+            _handler.OnExec(_context);
+        }
+        catch (TraceeGoneException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailure(_log, SYS_execve, thread.Tid, e);
+        }
+        if (_injector.Active) Ptrace.SetRegs(thread.Tid, _injector.Registers);
+        _injector.RedeliverHeldSignals();
+        Ptrace.Cont(thread.Tid);
+    }
+
+    /// <summary>
+    /// prctl(NO_NEW_PRIVS) and seccomp(SET_MODE_FILTER), injected once per process tree: the filter is
+    /// inherited by every child and survives exec, and installing it again would stack a second copy.
+    /// </summary>
+    private unsafe void InstallFilter()
+    {
+        int programBytes = _filter.Length * sizeof(SockFilter);
+        ulong scratch = _context.StackScratch(16 + programBytes);
+        var image = new byte[16 + programBytes];
+        BitConverter.TryWriteBytes(image.AsSpan(0, 2), (ushort)_filter.Length);
+        BitConverter.TryWriteBytes(image.AsSpan(8, 8), scratch + 16);
+        MemoryMarshal.AsBytes(_filter.AsSpan()).CopyTo(image.AsSpan(16));
+        long written = _context.WriteMemory(scratch, image);
+        if (written != image.Length) throw new TracerException($"cannot write the seccomp filter into {_context.Pid}: {Errno.Describe((int)-written)}");
+
+        long r = _context.Inject(SYS_prctl, Constants.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        if (r < 0) throw new TracerException($"prctl(PR_SET_NO_NEW_PRIVS) failed in the tracee: {Errno.Describe((int)-r)}", (int)-r);
+        r = _context.Inject(SYS_seccomp, Constants.SECCOMP_SET_MODE_FILTER, 0, scratch);
+        if (r < 0) throw new TracerException($"seccomp(SET_MODE_FILTER) failed in the tracee: {Errno.Describe((int)-r)}", (int)-r);
+        _context.Process.HasFilter = true;
+    }
+
+    private void Guard(Action callback)
+    {
+        try { callback(); }
+        catch (Exception e) when (e is not TraceeGoneException) { LogHandlerFailure(_log, -1, 0, e); }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "syscall handler failed on syscall {Number} of task {Tid}; the program gets EIO")]
+    private static partial void LogHandlerFailure(ILogger logger, int number, int tid, Exception exception);
+}

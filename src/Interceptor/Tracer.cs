@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PtFs.Interceptor.Native;
+
+namespace PtFs.Interceptor;
+
+/// <summary>
+/// Runs one program and all its descendants under ptrace. One dedicated thread owns the spawn, the
+/// attach, every ptrace call and the wait loop (ptrace requests fail with ESRCH from any other thread);
+/// the handler is called synchronously on it.
+/// </summary>
+public sealed partial class Tracer
+{
+    private const int SeizeOptions =
+        Constants.PTRACE_O_TRACESYSGOOD | Constants.PTRACE_O_TRACEEXEC | Constants.PTRACE_O_TRACEFORK |
+        Constants.PTRACE_O_TRACEVFORK | Constants.PTRACE_O_TRACECLONE | Constants.PTRACE_O_TRACESECCOMP |
+        Constants.PTRACE_O_EXITKILL;
+
+    private readonly SyscallHandler _handler;
+    private readonly ILogger _log;
+    private readonly Dictionary<int, TracedThread> _threads = [];
+    private readonly Dictionary<int, TracedProcess> _processes = [];
+    private readonly SyscallInjector _injector;
+    private readonly SyscallContext _context;
+    private SockFilter[] _filter = [];
+    private volatile int _rootPid;
+    private bool _launching;
+    private bool _launchContinued;
+    private WaitStatus? _rootStatus;
+
+    public Tracer(SyscallHandler handler, ILogger? logger = null)
+    {
+        _handler = handler;
+        _log = logger ?? NullLogger.Instance;
+        _injector = new SyscallInjector(new VdsoLocator(), CountStop, CountInjected);
+        _context = new SyscallContext(_injector);
+    }
+
+    /// <summary>Stops and syscalls of every tracee of this run.</summary>
+    public StopCounters Counters { get; } = new();
+
+    /// <summary>From the spawn to the exit of the last tracee.</summary>
+    public TimeSpan WallTime { get; private set; }
+
+    /// <summary>
+    /// Runs the program to the end of its last descendant and returns its exit status as a shell reports it
+    /// (the code, or 128+N after death by signal N). Blocks the calling thread.
+    /// </summary>
+    public int Run(TracerLaunch launch)
+    {
+        int status = 0;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { status = TraceToEnd(launch); }
+            catch (Exception e) { failure = e; }
+        })
+        { Name = "ptfs-tracer" };
+        thread.Start();
+        thread.Join();
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        return status;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the program (for a ptfs that was asked to stop). Any thread.</summary>
+    public void SignalProgram(int signal)
+    {
+        int pid = _rootPid;
+        if (pid > 0) Libc.kill(pid, signal);
+    }
+
+    private unsafe int TraceToEnd(TracerLaunch launch)
+    {
+        SignalDispositions.ResetIgnoredSigchld();
+        _filter = SeccompFilterBuilder.Build(_handler.Policy);
+        var clock = Stopwatch.StartNew();
+
+        int pid = ProcessLauncher.Spawn(launch.Program, launch.Arguments, launch.Environment);
+        int seizeError = Ptrace.Seize(pid, SeizeOptions);
+        if (seizeError != 0)
+        {
+            Libc.kill(pid, Constants.SIGKILL);
+            Libc.waitpid(pid, null, Constants.__WALL);
+            throw new TracerException(PtraceRefusal.Explain(seizeError), seizeError);
+        }
+        _rootPid = pid;
+        _launching = true;
+        Adopt(pid, creator: null, knownProcess: true);
+
+        while (_threads.Count > 0)
+        {
+            int raw;
+            int tid = Libc.waitpid(-1, &raw, Constants.__WALL | Constants.__WNOTHREAD);
+            if (tid < 0)
+            {
+                int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (errno == Constants.EINTR) continue;
+                if (errno == Constants.ECHILD) break;
+                throw new TracerException($"waitpid: {Errno.Describe(errno)}", errno);
+            }
+            try
+            {
+                Dispatch(tid, new WaitStatus(raw));
+            }
+            catch (TraceeGoneException gone)
+            {
+                OnDeath(gone.Tid, gone.Status);
+            }
+        }
+        WallTime = clock.Elapsed;
+        return _rootStatus?.ShellStatus ?? throw new TracerException("the program's exit status was never reported");
+    }
+
+    private void Dispatch(int tid, WaitStatus status)
+    {
+        if (!status.Stopped)
+        {
+            OnDeath(tid, status);
+            return;
+        }
+        if (!_threads.TryGetValue(tid, out var thread)) thread = Adopt(tid, creator: null);
+
+        if (status.IsSyscallStop)
+        {
+            CountStop(thread, StopKind.SyscallExit);
+            OnSyscallExitStop(thread);
+            return;
+        }
+        switch (status.Event)
+        {
+            case Constants.PTRACE_EVENT_SECCOMP:
+                OnSeccompStop(thread);
+                break;
+            case Constants.PTRACE_EVENT_STOP:
+                OnEventStop(thread, status.StopSignal);
+                break;
+            case Constants.PTRACE_EVENT_EXEC:
+                CountStop(thread, StopKind.Event);
+                OnExecEvent(thread);
+                break;
+            case Constants.PTRACE_EVENT_FORK or Constants.PTRACE_EVENT_VFORK or Constants.PTRACE_EVENT_CLONE:
+                CountStop(thread, StopKind.Event);
+                OnNewChildEvent(thread);
+                break;
+            case 0:
+                // Signal-delivery-stop: the signal goes on to the tracee, as the kernel meant it to.
+                CountStop(thread, StopKind.Signal);
+                Resume(thread, status.StopSignal);
+                break;
+            default:
+                CountStop(thread, StopKind.Event);
+                Resume(thread, 0);
+                break;
+        }
+    }
+
+    private void OnEventStop(TracedThread thread, int signal)
+    {
+        if (SyscallInjector.IsStopSignal(signal))
+        {
+            // Group-stop: keep the tracee stopped but let SIGCONT wake it (never CONT a group stop).
+            CountStop(thread, StopKind.GroupStop);
+            Ptrace.Listen(thread.Tid);
+            if (_launching && thread.Tid == _rootPid && !_launchContinued)
+            {
+                // The launcher shell stopped itself so that it could be seized; now it may exec the program.
+                _launchContinued = true;
+                Libc.kill(_rootPid, Constants.SIGCONT);
+            }
+            return;
+        }
+        // A new tracee's first stop, or the re-trap after SIGCONT ends a group-stop.
+        CountStop(thread, StopKind.Event);
+        Resume(thread, 0);
+    }
+
+    private void Resume(TracedThread thread, int signal)
+    {
+        // ESRCH here means the tracee is being killed; its death is the next thing waitpid reports.
+        if (thread.PendingExit != PendingExit.None || thread.AwaitingExecExit) Ptrace.Syscall(thread.Tid, signal);
+        else Ptrace.Cont(thread.Tid, signal);
+    }
+
+    private void CountInjected(TracedThread thread)
+    {
+        Counters.CountInjected();
+        thread.Process.Counters.CountInjected();
+    }
+
+    private void CountStop(TracedThread thread, StopKind kind)
+    {
+        Counters.CountStop(kind);
+        thread.Process.Counters.CountStop(kind);
+    }
+}

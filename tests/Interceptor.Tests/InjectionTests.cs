@@ -1,0 +1,79 @@
+using FluentAssertions;
+using PtFs.Interceptor.Native;
+using PtFs.Interceptor.Tests.Support;
+using Xunit;
+
+namespace PtFs.Interceptor.Tests;
+
+/// <summary>Syscalls run inside a stopped tracee: results come back, registers and signals are kept.</summary>
+public class InjectionTests
+{
+    [Fact]
+    public void Injected_syscalls_at_a_seccomp_stop_return_their_results_and_leave_registers_alone()
+    {
+        var results = new List<long>();
+        int pid = 0;
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            if (!IsProgram(c.Pid, "regcheck")) return SyscallAction.Continue; // not the shell's $PPID lookup
+            pid = c.Pid;
+            results.Add(c.Inject(Sys.getpid));
+            results.Add(c.Inject(Sys.gettid));
+            results.Add(c.Inject(Sys.getpid));
+            return SyscallAction.Complete(results[0] + 1);
+        });
+        var (_, stdout, tracer) = InProcess.Run(handler, $"{TestPrograms.PathOf("regcheck")} {Sys.getppid}");
+
+        stdout.Should().Be($"result={pid + 1} clobbered=none\n");
+        results.Should().Equal(pid, pid, pid);
+        tracer.Counters.InjectedSyscalls.Should().BeGreaterThanOrEqualTo(3);
+    }
+
+    [Fact]
+    public void After_injections_the_programs_own_syscall_still_runs_when_continued()
+    {
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            c.Inject(Sys.getpid);
+            return SyscallAction.Continue;
+        });
+        var (_, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("regcheck")} {Sys.getppid}");
+        stdout.Should().MatchRegex(@"^result=[1-9][0-9]* clobbered=none\n$", "getppid returned the real parent after the injection");
+    }
+
+    [Fact]
+    public void A_signal_arriving_during_injection_is_delivered_once_afterwards()
+    {
+        const int SIGUSR1 = 10;
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            if (!IsProgram(c.Pid, "signal_count")) return SyscallAction.Continue; // not the shell's $PPID lookup
+            c.Inject(Sys.getpid);
+            Libc.tgkill(c.Pid, c.Tid, SIGUSR1);
+            long pid = c.Inject(Sys.getpid); // the signal is pending while this runs: held, then re-sent
+            return SyscallAction.Complete(pid);
+        });
+        var (status, stdout, tracer) = InProcess.Run(handler, TestPrograms.PathOf("signal_count"));
+
+        status.Should().Be(0);
+        stdout.Should().MatchRegex(@"^result=[1-9][0-9]* delivered=1\n$");
+        tracer.Counters[StopKind.Signal].Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Injection_at_exec_runs_in_the_new_image()
+    {
+        var pids = new List<long>();
+        var handler = new DelegateHandler(SeccompPolicy.None, _ => SyscallAction.Continue)
+        {
+            OnExecImage = c => pids.Add(c.Inject(Sys.getpid) - c.Pid),
+        };
+        var (status, _, _) = InProcess.Run(handler, "sh -c 'exec true'; true");
+
+        status.Should().Be(0);
+        pids.Should().NotBeEmpty().And.OnlyContain(d => d == 0, "getpid injected after each exec returns the process's own pid");
+    }
+
+    private static bool IsProgram(int pid, string name) =>
+        Path.GetFileName(new FileInfo($"/proc/{pid}/exe").LinkTarget) == name;
+}

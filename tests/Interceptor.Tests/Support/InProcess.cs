@@ -1,0 +1,14 @@
+namespace PtFs.Interceptor.Tests.Support;
+
+/// <summary>Runs a shell command under an in-process <see cref="Tracer"/>, its stdout captured through a file.</summary>
+internal static class InProcess
+{
+    public static (int Status, string Stdout, Tracer Tracer) Run(SyscallHandler handler, string shellCommand)
+    {
+        using var dir = new TempDir();
+        string output = dir["stdout"];
+        var tracer = new Tracer(handler);
+        int status = tracer.Run(new TracerLaunch("/bin/sh", ["-c", $"{shellCommand} > '{output}'"]));
+        return (status, File.Exists(output) ? File.ReadAllText(output) : "", tracer);
+    }
+}
