@@ -68,4 +68,30 @@ public class ProcessTreeTests
         traced.Stdout.Should().BeOneOf("stopped-state=T exit=0\n", "stopped-state=t exit=0\n");
         traced.ExitCode.Should().Be(0);
     }
+
+    [Fact]
+    public void Exec_from_a_non_leader_thread_runs_the_new_program()
+    {
+        const string script = "import threading, os\n" +
+            "t = threading.Thread(target=lambda: os.execv('/bin/echo', ['echo', 'from-thread']))\n" +
+            "t.start(); t.join()\n";
+        var traced = Ptfs.Run("trace", "-o", "/dev/null", "--", "python3", "-c", script);
+
+        traced.Stdout.Should().Be("from-thread\n");
+        traced.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void Posix_spawn_vfork_children_are_followed()
+    {
+        using var dir = new TempDir();
+        const string script = "import os\n" +
+            "pids = [os.posix_spawn('/bin/echo', ['echo', 'spawned', str(i)], os.environ) for i in range(5)]\n" +
+            "print(sum(os.waitpid(p, 0)[1] for p in pids))\n";
+        var traced = Ptfs.Run("trace", "-o", dir["trace"], "--", "python3", "-c", script);
+
+        traced.ExitCode.Should().Be(0);
+        traced.Stdout.Split('\n').Should().Contain("0").And.Contain(Enumerable.Range(0, 5).Select(i => $"spawned {i}"));
+        File.ReadAllText(dir["trace"]).Should().Contain("execve(\"/bin/echo\", [\"echo\", \"spawned\", \"4\"]");
+    }
 }
