@@ -61,6 +61,31 @@ public class InjectionTests
     }
 
     [Fact]
+    public void An_injected_syscall_interrupted_by_a_signal_is_retried_and_the_signal_delivered_once()
+    {
+        const int SIGUSR1 = 10, ppoll = 271;
+        long result = 1;
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            if (!IsProgram(c.Pid, "signal_count")) return SyscallAction.Continue;
+            // ppoll with no fds and a 300 ms timeout: a signal ends it with ERESTARTNOHAND.
+            ulong timeout = c.StackScratch(16);
+            c.WriteMemory(timeout, BitConverter.GetBytes(0L).Concat(BitConverter.GetBytes(300_000_000L)).ToArray());
+            int pid = c.Pid, tid = c.Tid;
+            var sender = new Thread(() => { Thread.Sleep(50); Libc.tgkill(pid, tid, SIGUSR1); });
+            sender.Start();
+            result = c.Inject(ppoll, 0, 0, timeout, 0, 8);
+            sender.Join();
+            return SyscallAction.Complete(123);
+        });
+        var (status, stdout, _) = InProcess.Run(handler, TestPrograms.PathOf("signal_count"));
+
+        status.Should().Be(0);
+        result.Should().Be(0, "the interrupted ppoll was run again until its timeout");
+        stdout.Should().Be("result=123 delivered=1\n");
+    }
+
+    [Fact]
     public void Injection_at_exec_runs_in_the_new_image()
     {
         var pids = new List<long>();
