@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PtFs.Interceptor.Native;
 
 namespace PtFs.Interceptor;
@@ -15,8 +16,9 @@ public static class SeccompFilterBuilder
     private const ushort JgeK = 0x35;     // BPF_JMP | BPF_JGE | BPF_K
     private const ushort RetK = 0x06;     // BPF_RET | BPF_K
 
-    // struct seccomp_data offsets
-    private const uint NrOffset = 0, ArchOffset = 4, ArgsOffset = 16;
+    private static readonly uint NrOffset = (uint)Marshal.OffsetOf<SeccompData>(nameof(SeccompData.nr));
+    private static readonly uint ArchOffset = (uint)Marshal.OffsetOf<SeccompData>(nameof(SeccompData.arch));
+    private static readonly uint ArgsOffset = (uint)Marshal.OffsetOf<SeccompData>(nameof(SeccompData.args));
     private const uint X32SyscallBit = 0x40000000;
 
     public static SockFilter[] Build(SeccompPolicy policy)

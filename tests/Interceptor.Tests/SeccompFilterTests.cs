@@ -53,7 +53,9 @@ public class SeccompFilterTests
     {
         var filter = SeccompFilterBuilder.Build(new SeccompPolicy([2, 257], new Dictionary<int, int> { [0] = 0 }, 512));
         filter.Should().HaveCount(6 + 6 + 2 * 2 + 1);
+        filter[0].K.Should().Be(4, "seccomp_data.arch is at offset 4");
         filter[1].K.Should().Be(0xC000003E, "the arch check comes first");
+        filter[7].K.Should().Be(16, "an fd rule loads the low half of seccomp_data.args[0]");
         filter[^1].K.Should().Be(0x7fff0000, "everything else is allowed");
     }
 }
