@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using FluentAssertions;
+using PtFs.Interceptor.Memory;
+using PtFs.Interceptor.Tests.Support;
+using Xunit;
+
+namespace PtFs.Interceptor.Tests;
+
+/// <summary>
+/// Every transport against the same tracee memory (tests/TestPrograms/memlab.c): unaligned and page-crossing
+/// ranges, an unmapped page, a read-only page; in one thread, 16 threads, both sides of a fork, and after the
+/// tracee closed all its fds.
+/// </summary>
+public class TransportTests
+{
+    private const int Len = 65536, Page = 4096, EFAULT = 14;
+    private const int WriteAt = 5, WriteLength = 10000, GapSpill = 50, ReadOnlyWrite = 64;
+
+    public static TheoryData<string> Transports => new() { "ptrace_peekpoke", "proc_mem", "process_vm" };
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void Single_thread(string transport) => Check(transport, threads: 1, fork: false, closeAll: false);
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void Sixteen_threads(string transport) => Check(transport, threads: 16, fork: false, closeAll: false);
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void Parent_and_child_after_fork_each_see_their_own_memory(string transport) => Check(transport, threads: 2, fork: true, closeAll: false);
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void After_the_tracee_closed_all_its_fds(string transport) => Check(transport, threads: 1, fork: false, closeAll: true);
+
+    private static void Check(string transportName, int threads, bool fork, bool closeAll)
+    {
+        using var procMem = new ProcMemTransport();
+        IMemoryTransport transport = transportName switch
+        {
+            "ptrace_peekpoke" => PtracePeekPokeTransport.Instance,
+            "proc_mem" => procMem,
+            _ => ProcessVmTransport.Instance,
+        };
+        bool writesReadOnly = transport is not ProcessVmTransport;
+        var failures = new ConcurrentBag<string>();
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            if (c.Request[1] != Len) return SyscallAction.Continue; // the shell's own getppid
+            Exercise(transport, c.Tid, c.Request, writesReadOnly, failures);
+            return SyscallAction.Complete(0);
+        });
+        var (status, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("memlab")} {threads} {(fork ? 1 : 0)} {(closeAll ? 1 : 0)}");
+
+        status.Should().Be(0);
+        failures.Should().BeEmpty();
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(fork ? 2 * threads : threads);
+        foreach (string line in lines)
+        {
+            var m = Regex.Match(line, @"^seed=(\d+) result=0 buf=([0-9a-f]+) low=([0-9a-f]+) ro=([0-9a-f]+)$");
+            m.Success.Should().BeTrue(line);
+            long seed = long.Parse(m.Groups[1].Value);
+            var (buf, low, ro) = ExpectedAfterWrites(seed, writesReadOnly);
+            m.Groups[2].Value.Should().Be(Fnv(buf), $"seed {seed}: the buffer holds the written bytes");
+            m.Groups[3].Value.Should().Be(Fnv(low), $"seed {seed}: the write stopped at the unmapped page");
+            m.Groups[4].Value.Should().Be(Fnv(ro), $"seed {seed}: the read-only page is written only where the mechanism allows");
+        }
+    }
+
+    private static void Exercise(IMemoryTransport t, int tid, SyscallRequest r, bool writesReadOnly, ConcurrentBag<string> failures)
+    {
+        ulong buf = r[0], gap = r[2], ro = r[3];
+        long seed = (long)r[4];
+        var pattern = Pattern(seed);
+        void Expect(bool ok, string what) { if (!ok) failures.Add($"{t.Name} seed {seed}: {what}"); }
+
+        foreach (var (offset, length) in new[] { (3, Len - 7), (4090, 20), (1, 8191), (8, 1), (0, Len), (Len - 13, 13) })
+        {
+            var got = new byte[length];
+            var result = t.Read(tid, buf + (ulong)offset, got);
+            Expect(result == Transfer.Done(length), $"read {offset}+{length} returned {result}");
+            Expect(got.AsSpan().SequenceEqual(pattern.AsSpan(offset, length)), $"read {offset}+{length} bytes differ");
+        }
+
+        var beforeGap = new byte[300];
+        var partial = t.Read(tid, gap - 100, beforeGap);
+        Expect(partial == new Transfer(100, EFAULT), $"read into the gap returned {partial}");
+        Expect(beforeGap.AsSpan(0, 100).SequenceEqual(LowPage(seed).AsSpan(Page - 100)), "bytes before the gap differ");
+
+        var write = t.Write(tid, buf + WriteAt, Written(WriteLength));
+        Expect(write == Transfer.Done(WriteLength), $"write returned {write}");
+        var spill = t.Write(tid, gap - GapSpill, Written(2 * GapSpill));
+        Expect(spill == new Transfer(GapSpill, EFAULT), $"write into the gap returned {spill}");
+        var readOnly = t.Write(tid, ro, Written(ReadOnlyWrite));
+        Expect(readOnly == (writesReadOnly ? Transfer.Done(ReadOnlyWrite) : new Transfer(0, EFAULT)), $"write to a read-only page returned {readOnly}");
+    }
+
+    private static (byte[] Buf, byte[] Low, byte[] ReadOnly) ExpectedAfterWrites(long seed, bool writesReadOnly)
+    {
+        var buf = Pattern(seed);
+        Written(WriteLength).CopyTo(buf, WriteAt);
+        var low = LowPage(seed);
+        Written(2 * GapSpill).AsSpan(0, GapSpill).CopyTo(low.AsSpan(Page - GapSpill));
+        var ro = Enumerable.Range(0, Page).Select(i => (byte)(i * 3 + seed)).ToArray();
+        if (writesReadOnly) Written(ReadOnlyWrite).CopyTo(ro, 0);
+        return (buf, low, ro);
+    }
+
+    private static byte[] Pattern(long seed) => Enumerable.Range(0, Len).Select(i => (byte)((i * 131 + seed) ^ (i >> 8))).ToArray();
+
+    private static byte[] LowPage(long seed) => Enumerable.Range(0, Page).Select(i => (byte)(i + seed)).ToArray();
+
+    private static byte[] Written(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 + 1)).ToArray();
+
+    private static string Fnv(byte[] bytes)
+    {
+        ulong h = 1469598103934665603UL;
+        foreach (byte b in bytes) { h ^= b; h *= 1099511628211UL; }
+        return h.ToString("x16");
+    }
+}
