@@ -41,6 +41,15 @@ public readonly struct SyscallAction
     /// </summary>
     public static SyscallAction Rewrite(int number, params ReadOnlySpan<ulong> args) => new(SyscallActionKind.Rewrite, number, args);
 
+    /// <summary>
+    /// Skip it, return <paramref name="result"/>, and on its way back the tracee's copy stub moves
+    /// <paramref name="length"/> bytes from the payload buffer the handler filled
+    /// (<see cref="SyscallContext.TryGetPayloadBuffer"/>) to <paramref name="destination"/>: one stop, no
+    /// extra syscall, the bytes copied once. A read served this way preserves every register but rcx/r11.
+    /// </summary>
+    public static SyscallAction CompleteWithPayload(long result, ulong destination, int length) =>
+        new(SyscallActionKind.CompleteWithPayload, result, [destination, (ulong)length]);
+
     [InlineArray(6)]
     private struct Args6
     {
@@ -54,4 +63,5 @@ public enum SyscallActionKind
     Observe,
     Complete,
     Rewrite,
+    CompleteWithPayload,
 }

@@ -1,5 +1,7 @@
 using System.Text;
+using PtFs.Interceptor.Memory;
 using PtFs.Interceptor.Native;
+using PtFs.Interceptor.Region;
 
 namespace PtFs.Interceptor;
 
@@ -10,9 +12,19 @@ namespace PtFs.Interceptor;
 public sealed class SyscallContext
 {
     private readonly SyscallInjector _injector;
+    private readonly SharedRegion? _region;
+    private readonly SharedRegionTransport? _regionTransport;
     private TracedThread _thread = null!;
 
-    internal SyscallContext(SyscallInjector injector) => _injector = injector;
+    internal SyscallContext(SyscallInjector injector, SharedRegion? region)
+    {
+        _injector = injector;
+        _region = region;
+        _regionTransport = region is null ? null : new SharedRegionTransport(region, injector);
+    }
+
+    /// <summary>The slot handed out by <see cref="TryGetPayloadBuffer"/> at this stop, or -1.</summary>
+    internal int PayloadSlot { get; private set; } = -1;
 
     public TracedThread Thread => _thread;
 
@@ -37,6 +49,22 @@ public sealed class SyscallContext
         _thread = thread;
         Request = request;
         _injector.Begin(thread, regs, site);
+        PayloadSlot = -1;
+    }
+
+    /// <summary>The shared region as a transport for this stopped thread, when its process has the region mapped.</summary>
+    public IMemoryTransport? RegionTransport => Process.HasRegion ? _regionTransport : null;
+
+    /// <summary>
+    /// A buffer in the shared region for the payload of <see cref="SyscallAction.CompleteWithPayload"/>; fill it
+    /// and return that action. False when this process has no region (use <see cref="WriteMemory"/> instead).
+    /// </summary>
+    public bool TryGetPayloadBuffer(out Span<byte> buffer)
+    {
+        int slot = _region is not null && Process.HasRegion ? _region.NextSlot(Tid) : -1;
+        PayloadSlot = slot;
+        buffer = slot < 0 ? default : _region!.Data(slot);
+        return slot >= 0;
     }
 
     /// <summary>Bytes read from the tracee, or -errno if none could be.</summary>

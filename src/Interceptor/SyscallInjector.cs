@@ -1,4 +1,6 @@
+using PtFs.Interceptor.Memory;
 using PtFs.Interceptor.Native;
+using PtFs.Interceptor.Region;
 
 namespace PtFs.Interceptor;
 
@@ -13,6 +15,8 @@ internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThre
     private TracedThread _thread = null!;
     private UserRegs _registers;
     private InjectionSite _site;
+
+    public int Tid => _thread.Tid;
 
     /// <summary>At least one syscall was injected at this stop.</summary>
     public bool Active { get; private set; }
@@ -71,6 +75,43 @@ internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThre
         }
     }
 
+    /// <summary>
+    /// Makes the stopped tracee run the copy stub on <paramref name="slot"/>'s control block, moving
+    /// <paramref name="length"/> bytes from <paramref name="source"/> to <paramref name="destination"/> (either
+    /// may be the slot's data), and stop again at the stub's int3. An unmapped page ends the copy with EFAULT
+    /// (the tracee's SIGSEGV is swallowed); the count of bytes moved comes from rcx.
+    /// </summary>
+    public Transfer RunCopy(SharedRegion region, int slot, ulong destination, ulong source, int length)
+    {
+        Active = true;
+        region.SetControlBlock(slot, destination, source, length, CopyStub.TrapAddress);
+        var regs = _registers;
+        regs.r11 = RegionLayout.ControlBlockAddress(slot);
+        regs.rip = CopyStub.CopyAddress;
+        if (_site == InjectionSite.SeccompStop && !OriginalConsumed)
+        {
+            regs.orig_rax = ulong.MaxValue; // the program's syscall does not run now
+            OriginalConsumed = true;
+        }
+        Check(Ptrace.SetRegs(_thread.Tid, regs));
+        Check(Ptrace.Cont(_thread.Tid));
+        int tid = _thread.Tid;
+        while (true)
+        {
+            var status = WaitFor(tid);
+            if (status.Event == 0 && status.StopSignal is Constants.SIGTRAP or Constants.SIGSEGV or Constants.SIGBUS)
+            {
+                Check(Ptrace.GetRegs(tid, out var after));
+                if (status.StopSignal == Constants.SIGTRAP && after.rip == CopyStub.TrapAddress + 1) return Transfer.Done(length);
+                if (status.StopSignal != Constants.SIGTRAP && after.rip - CopyStub.CopyAddress < RegionLayout.CodeSize)
+                    return new Transfer(length - (int)after.rcx, Constants.EFAULT);
+            }
+            if (status.Event == 0 || (status.Event == Constants.PTRACE_EVENT_STOP && IsStopSignal(status.StopSignal)))
+                _heldSignals.Add(status.StopSignal);
+            Check(Ptrace.Cont(tid));
+        }
+    }
+
     /// <summary>Sends back the signals held during injections; call after the program's registers are restored.</summary>
     public void RedeliverHeldSignals()
     {
@@ -92,17 +133,7 @@ internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThre
         int tid = _thread.Tid;
         while (true)
         {
-            int raw;
-            int r = Libc.waitpid(tid, &raw, Constants.__WALL);
-            if (r < 0)
-            {
-                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Constants.EINTR) continue;
-                throw new TraceeGoneException(tid, new WaitStatus(Constants.SIGKILL)); // not waitable: treat as killed
-            }
-            var status = new WaitStatus(raw);
-            if (!status.Stopped) throw new TraceeGoneException(tid, status);
-            countStop(_thread, StopKind.Injection);
-
+            var status = WaitFor(tid);
             if (status.IsSyscallStop)
             {
                 Check(Ptrace.GetSyscallInfo(tid, out var info));
@@ -126,6 +157,25 @@ internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThre
                 _heldSignals.Add(status.StopSignal);
             }
             Check(Ptrace.Syscall(tid));
+        }
+    }
+
+    /// <summary>The next stop of the tracee the tracer is working in; its death ends the work.</summary>
+    private WaitStatus WaitFor(int tid)
+    {
+        while (true)
+        {
+            int raw;
+            int r = Libc.waitpid(tid, &raw, Constants.__WALL);
+            if (r < 0)
+            {
+                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Constants.EINTR) continue;
+                throw new TraceeGoneException(tid, new WaitStatus(Constants.SIGKILL)); // not waitable: treat as killed
+            }
+            var status = new WaitStatus(raw);
+            if (!status.Stopped) throw new TraceeGoneException(tid, status);
+            countStop(_thread, StopKind.Injection);
+            return status;
         }
     }
 

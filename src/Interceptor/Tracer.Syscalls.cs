@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PtFs.Interceptor.Native;
+using PtFs.Interceptor.Region;
 
 namespace PtFs.Interceptor;
 
@@ -57,6 +58,11 @@ public sealed partial class Tracer
     {
         ref var regs = ref _injector.Registers;
         int tid = thread.Tid;
+        if (action.Kind == SyscallActionKind.CompleteWithPayload)
+        {
+            CompleteWithPayload(thread, action);
+            return;
+        }
         if (_injector.OriginalConsumed)
         {
             // The tracee stands after an injected syscall; the program's own has not run.
@@ -108,6 +114,27 @@ public sealed partial class Tracer
                 Ptrace.Syscall(tid);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Skips the syscall with its result and sends the tracee through the copy stub, which moves the payload
+    /// from the slot to the program's buffer and returns to the instruction after the syscall.
+    /// </summary>
+    private void CompleteWithPayload(TracedThread thread, in SyscallAction action)
+    {
+        ulong destination = action.Arg(0);
+        int length = (int)action.Arg(1);
+        int slot = _context.PayloadSlot;
+        if (slot < 0) throw new InvalidOperationException("CompleteWithPayload needs a buffer from TryGetPayloadBuffer");
+        var regs = _injector.Registers;
+        regs.rax = (ulong)action.Value;
+        if (!_injector.OriginalConsumed) regs.orig_rax = ulong.MaxValue;
+        _region!.SetControlBlock(slot, destination, RegionLayout.DataAddress(slot), length, resume: regs.rip);
+        regs.r11 = RegionLayout.ControlBlockAddress(slot);
+        regs.rip = CopyStub.CopyAddress;
+        Ptrace.SetRegs(thread.Tid, regs);
+        _injector.RedeliverHeldSignals();
+        Ptrace.Cont(thread.Tid);
     }
 
     private void OnSyscallExitStop(TracedThread thread)
@@ -170,6 +197,7 @@ public sealed partial class Tracer
         var request = new SyscallRequest(thread.Process.Pid, thread.Tid, SYS_execve, []);
         _context.Begin(thread, regs, InjectionSite.ExecExit, request);
         if (!thread.Process.HasFilter) InstallFilter();
+        if (_region is not null) MapRegion();
         try
         {
             _handler.OnExec(_context);
@@ -209,11 +237,20 @@ public sealed partial class Tracer
         _context.Process.HasFilter = true;
     }
 
+    private void MapRegion()
+    {
+        _context.Process.HasRegion = RegionInstaller.MapInto(_context, _region!, out string? problem);
+        if (problem is not null) LogRegionUnavailable(_log, _context.Pid, problem);
+    }
+
     private void Guard(Action callback)
     {
         try { callback(); }
         catch (Exception e) when (e is not TraceeGoneException) { LogHandlerFailure(_log, -1, 0, e); }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "process {Pid} has no shared region ({Problem}); its payloads take process_vm_writev")]
+    private static partial void LogRegionUnavailable(ILogger logger, int pid, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "syscall handler failed on syscall {Number} of task {Tid}; the program gets EIO")]
     private static partial void LogHandlerFailure(ILogger logger, int number, int tid, Exception exception);

@@ -22,7 +22,7 @@ public sealed partial class Tracer
         {
             var parent = creator?.Process ?? _processes.GetValueOrDefault(ppid);
             bool filtered = parent?.HasFilter ?? _processes.Values.Any(p => p.HasFilter);
-            process = new TracedProcess(tid, parent, filtered);
+            process = new TracedProcess(tid, parent, filtered, hasRegion: parent?.HasRegion ?? false);
             _processes[tid] = process;
             Guard(() => _handler.OnProcessStart(process));
         }
@@ -86,7 +86,9 @@ public sealed partial class Tracer
         {
             process.Threads.Remove(other);
             _threads.Remove(other.Tid);
+            _region?.Release(other.Tid);
         }
+        process.HasRegion = false; // the old address space, and the region's mapping in it, are gone
         thread.Replay = null;
         process.ExecCount++;
         thread.AwaitingExecExit = true;
@@ -96,6 +98,7 @@ public sealed partial class Tracer
     private void OnDeath(int tid, WaitStatus status)
     {
         if (!_threads.Remove(tid, out var thread)) return;
+        _region?.Release(tid);
         var process = thread.Process;
         process.Threads.Remove(thread);
         if (thread.PendingExit != PendingExit.None)
@@ -103,7 +106,11 @@ public sealed partial class Tracer
         if (tid != process.Pid) return;
 
         // The leader is reaped last (__WALL): the whole thread group is gone.
-        foreach (var rest in process.Threads) _threads.Remove(rest.Tid);
+        foreach (var rest in process.Threads)
+        {
+            _threads.Remove(rest.Tid);
+            _region?.Release(rest.Tid);
+        }
         process.Threads.Clear();
         _processes.Remove(process.Pid);
         Guard(() => _handler.OnProcessExit(process, status));

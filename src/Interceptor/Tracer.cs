@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PtFs.Interceptor.Native;
+using PtFs.Interceptor.Region;
 
 namespace PtFs.Interceptor;
 
@@ -24,18 +25,23 @@ public sealed partial class Tracer
     private readonly Dictionary<int, TracedProcess> _processes = [];
     private readonly SyscallInjector _injector;
     private readonly SyscallContext _context;
+    private readonly SharedRegion? _region;
     private SockFilter[] _filter = [];
     private volatile int _rootPid;
     private bool _launching;
     private bool _launchContinued;
     private WaitStatus? _rootStatus;
 
-    public Tracer(SyscallHandler handler, ILogger? logger = null)
+    /// <param name="handler">Decides what happens to trapped syscalls.</param>
+    /// <param name="region">When given, mapped into every traced address space at exec (the caller owns it).</param>
+    /// <param name="logger">ptfs's own diagnostics.</param>
+    public Tracer(SyscallHandler handler, SharedRegion? region = null, ILogger? logger = null)
     {
         _handler = handler;
+        _region = region;
         _log = logger ?? NullLogger.Instance;
         _injector = new SyscallInjector(new VdsoLocator(), CountStop, CountInjected);
-        _context = new SyscallContext(_injector);
+        _context = new SyscallContext(_injector, region);
     }
 
     /// <summary>Stops and syscalls of every tracee of this run.</summary>

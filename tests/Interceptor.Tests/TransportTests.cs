@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using FluentAssertions;
 using PtFs.Interceptor.Memory;
+using PtFs.Interceptor.Region;
 using PtFs.Interceptor.Tests.Support;
 using Xunit;
 
@@ -17,7 +18,7 @@ public class TransportTests
     private const int Len = 65536, Page = 4096, EFAULT = 14;
     private const int WriteAt = 5, WriteLength = 10000, GapSpill = 50, ReadOnlyWrite = 64;
 
-    public static TheoryData<string> Transports => new() { "ptrace_peekpoke", "proc_mem", "process_vm" };
+    public static TheoryData<string> Transports => new() { "ptrace_peekpoke", "proc_mem", "process_vm", "shared_region" };
 
     [Theory]
     [MemberData(nameof(Transports))]
@@ -38,21 +39,26 @@ public class TransportTests
     private static void Check(string transportName, int threads, bool fork, bool closeAll)
     {
         using var procMem = new ProcMemTransport();
-        IMemoryTransport transport = transportName switch
+        using var region = new SharedRegion();
+        IMemoryTransport? fixedTransport = transportName switch
         {
             "ptrace_peekpoke" => PtracePeekPokeTransport.Instance,
             "proc_mem" => procMem,
-            _ => ProcessVmTransport.Instance,
+            "process_vm" => ProcessVmTransport.Instance,
+            _ => null, // the shared region works through the stopped thread's context
         };
-        bool writesReadOnly = transport is not ProcessVmTransport;
+        bool writesReadOnly = transportName is "ptrace_peekpoke" or "proc_mem";
         var failures = new ConcurrentBag<string>();
         var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
         {
             if (c.Request[1] != Len) return SyscallAction.Continue; // the shell's own getppid
-            Exercise(transport, c.Tid, c.Request, writesReadOnly, failures);
+            var transport = fixedTransport ?? c.RegionTransport;
+            if (transport is null) failures.Add($"process {c.Pid} (exec #{c.Process.ExecCount}) has no shared region");
+            else Exercise(transport, c.Tid, c.Request, writesReadOnly, failures);
             return SyscallAction.Complete(0);
         });
-        var (status, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("memlab")} {threads} {(fork ? 1 : 0)} {(closeAll ? 1 : 0)}");
+        var (status, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("memlab")} {threads} {(fork ? 1 : 0)} {(closeAll ? 1 : 0)}",
+            fixedTransport is null ? region : null);
 
         status.Should().Be(0);
         failures.Should().BeEmpty();

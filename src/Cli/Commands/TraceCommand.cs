@@ -47,7 +47,7 @@ internal static class TraceCommand
         using var trace = outputFile is null
             ? new StreamWriter(Console.OpenStandardError()) { AutoFlush = true }
             : new StreamWriter(outputFile.FullName) { AutoFlush = true };
-        var tracer = new Tracer(new StraceHandler(trace), loggers.CreateLogger<Tracer>());
+        var tracer = new Tracer(new StraceHandler(trace), logger: loggers.CreateLogger<Tracer>());
         using var signals = new ProgramSignals(tracer);
         int status;
         try

@@ -31,7 +31,7 @@ internal static class Constants
     public const int PTRACE_O_EXITKILL = 1 << 20;
 
     // signals
-    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGTRAP = 5, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
+    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGTRAP = 5, SIGBUS = 7, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
     public const int SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
 
     // posix_spawn
@@ -48,6 +48,13 @@ internal static class Constants
     public const uint SECCOMP_RET_ERRNO = 0x00050000;
     public const uint SECCOMP_RET_TRACE = 0x7ff00000;
     public const uint SECCOMP_RET_ALLOW = 0x7fff0000;
+
+    // memfd, mmap, open
+    public const uint MFD_CLOEXEC = 1;
+    public const int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+    public const int MAP_SHARED = 1, MAP_FIXED_NOREPLACE = 0x100000;
+    public const int O_RDWR = 2, O_CLOEXEC = 0x80000;
+    public const int AT_FDCWD = -100;
 
     // errno values the tracer itself branches on
     public const int EPERM = 1, ESRCH = 3, EINTR = 4, ECHILD = 10, EFAULT = 14, ENOSYS = 38;

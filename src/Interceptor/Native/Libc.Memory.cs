@@ -25,4 +25,19 @@ internal static partial class Libc
     {
         fixed (byte* p = buffer) return pwrite64(fd, p, (nuint)buffer.Length, offset);
     }
+
+    [LibraryImport(Name, EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int memfd_create(string name, uint flags);
+
+    [LibraryImport(Name, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int ftruncate(int fd, long length);
+
+    [LibraryImport(Name, EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport(Name, EntryPoint = "munmap", SetLastError = true)]
+    public static partial int munmap(nint address, nuint length);
+
+    [LibraryImport(Name, EntryPoint = "close", SetLastError = true)]
+    public static partial int close(int fd);
 }

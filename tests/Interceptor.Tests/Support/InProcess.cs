@@ -3,11 +3,11 @@ namespace PtFs.Interceptor.Tests.Support;
 /// <summary>Runs a shell command under an in-process <see cref="Tracer"/>, its stdout captured through a file.</summary>
 internal static class InProcess
 {
-    public static (int Status, string Stdout, Tracer Tracer) Run(SyscallHandler handler, string shellCommand)
+    public static (int Status, string Stdout, Tracer Tracer) Run(SyscallHandler handler, string shellCommand, Region.SharedRegion? region = null)
     {
         using var dir = new TempDir();
         string output = dir["stdout"];
-        var tracer = new Tracer(handler);
+        var tracer = new Tracer(handler, region);
         int status = tracer.Run(new TracerLaunch("/bin/sh", ["-c", $"{shellCommand} > '{output}'"]));
         return (status, File.Exists(output) ? File.ReadAllText(output) : "", tracer);
     }
