@@ -20,13 +20,10 @@ public sealed class PtracePeekPokeTransport : IMemoryTransport
         int done = 0;
         while (done < destination.Length)
         {
-            ulong at = address + (ulong)done;
-            ulong aligned = at & ~(ulong)(Word - 1);
-            int skip = (int)(at - aligned);
+            var (aligned, skip, n) = NextWord(address, done, destination.Length);
             int errno = Ptrace.PeekData(tid, aligned, out long value);
             if (errno != 0) return new Transfer(done, Efault(errno));
             BinaryPrimitives.WriteInt64LittleEndian(word, value);
-            int n = Math.Min(Word - skip, destination.Length - done);
             word.Slice(skip, n).CopyTo(destination[done..]);
             done += n;
         }
@@ -39,10 +36,7 @@ public sealed class PtracePeekPokeTransport : IMemoryTransport
         int done = 0;
         while (done < source.Length)
         {
-            ulong at = address + (ulong)done;
-            ulong aligned = at & ~(ulong)(Word - 1);
-            int skip = (int)(at - aligned);
-            int n = Math.Min(Word - skip, source.Length - done);
+            var (aligned, skip, n) = NextWord(address, done, source.Length);
             if (n < Word)
             {
                 // A partial word keeps the bytes around it.
@@ -56,6 +50,15 @@ public sealed class PtracePeekPokeTransport : IMemoryTransport
             done += n;
         }
         return Transfer.Done(done);
+    }
+
+    /// <summary>The word holding byte <paramref name="done"/> of the range: its address, where the range starts in it, and how many of its bytes the range covers.</summary>
+    private static (ulong Aligned, int Skip, int Count) NextWord(ulong address, int done, int length)
+    {
+        ulong at = address + (ulong)done;
+        ulong aligned = at & ~(ulong)(Word - 1);
+        int skip = (int)(at - aligned);
+        return (aligned, skip, Math.Min(Word - skip, length - done));
     }
 
     // The kernel says EIO for an unmapped address here; the transports all call it EFAULT.
