@@ -9,7 +9,8 @@ namespace PtFs.Interceptor;
 /// afterwards; signals that arrive while an injected syscall runs are held back and re-sent with tgkill
 /// once the program's registers are back; ERESTART* results are retried.
 /// </summary>
-internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThread, StopKind> countStop, Action<TracedThread> countInjected)
+internal sealed unsafe class SyscallInjector(
+    VdsoLocator vdso, Action<TracedThread, StopKind> countStop, Action<TracedThread> countInjected, Action<int, int> defer)
 {
     private readonly List<int> _heldSignals = [];
     private TracedThread _thread = null!;
@@ -160,20 +161,30 @@ internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThre
         }
     }
 
-    /// <summary>The next stop of the tracee the tracer is working in; its death ends the work.</summary>
+    /// <summary>
+    /// The next stop of the tracee the tracer is working in. Waits for every tracee, not just this one: a
+    /// leader's death is reported only after its other threads are reaped, so waiting for it alone could
+    /// wait forever. What other tracees report is queued for the main loop; this tracee's death, or its
+    /// replacement by an exec from another thread, is queued too and ends the work.
+    /// </summary>
     private WaitStatus WaitFor(int tid)
     {
         while (true)
         {
             int raw;
-            int r = Libc.waitpid(tid, &raw, Constants.__WALL);
+            int r = Libc.waitpid(-1, &raw, Constants.__WALL | Constants.__WNOTHREAD);
             if (r < 0)
             {
                 if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Constants.EINTR) continue;
-                throw new TraceeGoneException(tid, new WaitStatus(Constants.SIGKILL)); // not waitable: treat as killed
+                throw new TraceeGoneException(tid);
             }
             var status = new WaitStatus(raw);
-            if (!status.Stopped) throw new TraceeGoneException(tid, status);
+            if (r != tid || !status.Stopped || status.Event == Constants.PTRACE_EVENT_EXEC)
+            {
+                defer(r, raw);
+                if (r == tid) throw new TraceeGoneException(tid);
+                continue;
+            }
             countStop(_thread, StopKind.Injection);
             return status;
         }
@@ -185,20 +196,8 @@ internal sealed unsafe class SyscallInjector(VdsoLocator vdso, Action<TracedThre
     private void Check(int errno)
     {
         if (errno == 0) return;
-        if (errno == Constants.ESRCH) throw new TraceeGoneException(_thread.Tid, WaitForDeath(_thread.Tid));
+        // ESRCH on a tracee we own: it is being killed, and its death is the next thing it reports.
+        if (errno == Constants.ESRCH) throw new TraceeGoneException(_thread.Tid);
         throw new TracerException($"injection into {_thread.Tid} failed: {Errno.Describe(errno)}", errno);
-    }
-
-    private static WaitStatus WaitForDeath(int tid)
-    {
-        // ESRCH on a tracee we own means it is dying (SIGKILL): its exit is the next thing it reports.
-        while (true)
-        {
-            int raw;
-            int r = Libc.waitpid(tid, &raw, Constants.__WALL);
-            if (r < 0) return new WaitStatus(Constants.SIGKILL);
-            var status = new WaitStatus(raw);
-            if (!status.Stopped) return status;
-        }
     }
 }

@@ -33,6 +33,9 @@ public sealed class TracedThread
     /// </summary>
     internal SyscallAction? Replay { get; set; }
 
+    /// <summary>The registers of the syscall <see cref="Replay"/> belongs to, to recognise it when it comes back.</summary>
+    internal UserRegs ReplayRegs;
+
     /// <summary>A handler-visible object per thread for the layer above.</summary>
     public object? Tag { get; set; }
 

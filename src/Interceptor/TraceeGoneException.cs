@@ -1,9 +1,10 @@
 namespace PtFs.Interceptor;
 
-/// <summary>A tracee died while the tracer was working inside it; carries the wait status that said so.</summary>
-internal sealed class TraceeGoneException(int tid, WaitStatus status) : Exception($"tracee {tid} is gone")
+/// <summary>
+/// The tracee the tracer was working in died or exec'd meanwhile. Whatever the kernel reported about it is
+/// already queued for the main loop, which handles it like any other status; the current stop is abandoned.
+/// </summary>
+internal sealed class TraceeGoneException(int tid) : Exception($"tracee {tid} is gone")
 {
     public int Tid { get; } = tid;
-
-    public WaitStatus Status { get; } = status;
 }

@@ -20,22 +20,27 @@ public sealed partial class Tracer
         var request = new SyscallRequest(thread.Process.Pid, thread.Tid, number,
             [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]);
 
+        _context.Begin(thread, regs, InjectionSite.SeccompStop, request);
         SyscallAction action;
-        if (thread.Replay is { } replay && thread.SavedRegs.rip == regs.rip && thread.SavedRegs.orig_rax == regs.orig_rax)
+        if (thread.Replay is { } replay && IsSameCall(thread.ReplayRegs, regs))
         {
             // The syscall whose stop was spent on injections is back: its decision was already made.
+            // Calls a signal handler makes before it comes back are decided on their own.
             thread.Replay = null;
             action = replay;
-            _context.Begin(thread, regs, InjectionSite.SeccompStop, request);
         }
         else
         {
-            thread.Replay = null;
-            _context.Begin(thread, regs, InjectionSite.SeccompStop, request);
             action = Decide(request);
         }
         Carry(thread, action, request);
     }
+
+    /// <summary>The rewound syscall, not one a signal handler made from the same place meanwhile.</summary>
+    private static bool IsSameCall(in UserRegs saved, in UserRegs now) =>
+        saved.rip == now.rip && saved.orig_rax == now.orig_rax && saved.rsp == now.rsp &&
+        saved.rdi == now.rdi && saved.rsi == now.rsi && saved.rdx == now.rdx &&
+        saved.r10 == now.r10 && saved.r8 == now.r8 && saved.r9 == now.r9;
 
     private SyscallAction Decide(in SyscallRequest request)
     {
@@ -75,7 +80,7 @@ public sealed partial class Tracer
             {
                 restored.rip -= 2;
                 restored.rax = restored.orig_rax;
-                thread.SavedRegs = regs;
+                thread.ReplayRegs = regs;
                 thread.Replay = action;
             }
             Ptrace.SetRegs(tid, restored);
@@ -192,6 +197,8 @@ public sealed partial class Tracer
             thread.PendingExit = PendingExit.None;
             _context.Begin(thread, regs, InjectionSite.ExecExit, thread.PendingRequest);
             Finish(thread.PendingRequest, (long)regs.rax);
+            if (_injector.Active) Ptrace.SetRegs(thread.Tid, regs);
+            _injector.RedeliverHeldSignals();
         }
         thread.PendingExit = PendingExit.None;
         var request = new SyscallRequest(thread.Process.Pid, thread.Tid, SYS_execve, []);

@@ -76,10 +76,15 @@ public sealed partial class Tracer
         if (Ptrace.GetEventMessage(thread.Tid, out ulong former) == 0 && (int)former != thread.Tid &&
             _threads.Remove((int)former, out var execer))
         {
+            // The old leader's own syscall never returns; the execer's execve continues under the leader's tid.
+            if (thread.PendingExit != PendingExit.None)
+                Guard(() => _handler.OnSyscallAbandoned(thread, thread.PendingRequest));
             thread.PendingExit = execer.PendingExit;
             thread.PendingRequest = execer.PendingRequest;
             thread.SavedRegs = execer.SavedRegs;
+            thread.Tag = execer.Tag;
             process.Threads.Remove(execer);
+            _region?.Release(execer.Tid);
         }
         // Every other thread of the old image is gone; their exits, if reported at all, are ignored.
         foreach (var other in process.Threads.Where(t => t != thread).ToList())
@@ -114,6 +119,10 @@ public sealed partial class Tracer
         process.Threads.Clear();
         _processes.Remove(process.Pid);
         Guard(() => _handler.OnProcessExit(process, status));
-        if (tid == _rootPid) _rootStatus = status;
+        if (tid == _rootPid)
+        {
+            _rootStatus = status;
+            _rootPid = 0;
+        }
     }
 }

@@ -26,6 +26,7 @@ public sealed partial class Tracer
     private readonly SyscallInjector _injector;
     private readonly SyscallContext _context;
     private readonly SharedRegion? _region;
+    private readonly Queue<(int Tid, int Raw)> _deferred = new();
     private SockFilter[] _filter = [];
     private volatile int _rootPid;
     private bool _launching;
@@ -40,7 +41,7 @@ public sealed partial class Tracer
         _handler = handler;
         _region = region;
         _log = logger ?? NullLogger.Instance;
-        _injector = new SyscallInjector(new VdsoLocator(), CountStop, CountInjected);
+        _injector = new SyscallInjector(new VdsoLocator(), CountStop, CountInjected, (tid, raw) => _deferred.Enqueue((tid, raw)));
         _context = new SyscallContext(_injector, region);
     }
 
@@ -74,7 +75,7 @@ public sealed partial class Tracer
     public void SignalProgram(int signal)
     {
         int pid = _rootPid;
-        if (pid > 0) Libc.kill(pid, signal);
+        if (pid > 0) Libc.kill(pid, signal); // 0 once reaped: never signal a recycled pid
     }
 
     private unsafe int TraceToEnd(TracerLaunch launch)
@@ -97,8 +98,9 @@ public sealed partial class Tracer
 
         while (_threads.Count > 0)
         {
-            int raw;
-            int tid = Libc.waitpid(-1, &raw, Constants.__WALL | Constants.__WNOTHREAD);
+            int raw, tid;
+            if (_deferred.TryDequeue(out var deferred)) (tid, raw) = deferred;
+            else tid = Libc.waitpid(-1, &raw, Constants.__WALL | Constants.__WNOTHREAD);
             if (tid < 0)
             {
                 int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
@@ -110,14 +112,24 @@ public sealed partial class Tracer
             {
                 Dispatch(tid, new WaitStatus(raw));
             }
-            catch (TraceeGoneException gone)
+            catch (TraceeGoneException)
             {
-                OnDeath(gone.Tid, gone.Status);
+                // Its death or exec is queued; the stop that was being handled no longer matters.
+            }
+            catch (Exception e) when (Vanished(tid))
+            {
+                // Killed while the tracer was reading /proc or writing its memory: its death comes next.
+                LogTraceeVanished(_log, tid, e.Message);
             }
         }
         WallTime = clock.Elapsed;
         return _rootStatus?.ShellStatus ?? throw new TracerException("the program's exit status was never reported");
     }
+
+    private static bool Vanished(int tid) => Ptrace.GetRegs(tid, out _) == Constants.ESRCH;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "task {Tid} vanished while the tracer worked in it: {Reason}")]
+    private static partial void LogTraceeVanished(ILogger logger, int tid, string reason);
 
     private void Dispatch(int tid, WaitStatus status)
     {

@@ -86,6 +86,45 @@ public class InjectionTests
     }
 
     [Fact]
+    public void A_decision_made_after_injections_applies_to_its_own_call_not_to_a_signal_handlers()
+    {
+        const int SIGUSR1 = 10;
+        int pid = 0;
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            if (!IsProgram(c.Pid, "replay_signal") || c.Request[0] != 1) return SyscallAction.Continue;
+            pid = c.Pid;
+            Libc.tgkill(c.Pid, c.Tid, SIGUSR1); // its handler runs before the rewound getppid(1) comes back
+            c.Inject(Sys.getpid);
+            return SyscallAction.Rewrite(Sys.getpid);
+        });
+        var (status, stdout, _) = InProcess.Run(handler, TestPrograms.PathOf("replay_signal"));
+
+        status.Should().Be(0);
+        var parts = stdout.Trim().Split(' ').Select(p => long.Parse(p.Split('=')[1])).ToArray();
+        parts[0].Should().Be(pid, "getppid(1) was rewritten to getpid");
+        parts[1].Should().NotBe(pid).And.BePositive("the handler's getppid(2) was decided on its own and ran as getppid");
+    }
+
+    [Theory]
+    [InlineData("exit", "", 5)]
+    [InlineData("exec", "new image\n", 0)]
+    public void A_thread_that_ends_or_replaces_the_process_during_an_injection_hangs_nothing(string mode, string output, int exitCode)
+    {
+        var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
+        {
+            if (!IsProgram(c.Pid, "thread_leaves")) return SyscallAction.Continue;
+            Thread.Sleep(300); // the other thread leaves while this stop is being handled
+            c.Inject(Sys.getpid);
+            return SyscallAction.Complete(0);
+        });
+        var (status, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("thread_leaves")} {mode}");
+
+        status.Should().Be(exitCode);
+        stdout.Should().Be(output);
+    }
+
+    [Fact]
     public void Injection_at_exec_runs_in_the_new_image()
     {
         var pids = new List<long>();
