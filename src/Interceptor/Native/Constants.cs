@@ -4,8 +4,6 @@ namespace PtFs.Interceptor.Native;
 internal static class Constants
 {
     // wait(2)
-    public const int WUNTRACED = 2;
-    public const int WNOHANG = 1;
     public const int __WNOTHREAD = 0x20000000;
     public const int __WALL = 0x40000000;
 
@@ -14,8 +12,6 @@ internal static class Constants
     public const int PTRACE_EVENT_VFORK = 2;
     public const int PTRACE_EVENT_CLONE = 3;
     public const int PTRACE_EVENT_EXEC = 4;
-    public const int PTRACE_EVENT_VFORK_DONE = 5;
-    public const int PTRACE_EVENT_EXIT = 6;
     public const int PTRACE_EVENT_SECCOMP = 7;
     public const int PTRACE_EVENT_STOP = 128;
 
@@ -25,14 +21,12 @@ internal static class Constants
     public const int PTRACE_O_TRACEVFORK = 1 << 2;
     public const int PTRACE_O_TRACECLONE = 1 << 3;
     public const int PTRACE_O_TRACEEXEC = 1 << 4;
-    public const int PTRACE_O_TRACEVFORKDONE = 1 << 5;
-    public const int PTRACE_O_TRACEEXIT = 1 << 6;
     public const int PTRACE_O_TRACESECCOMP = 1 << 7;
     public const int PTRACE_O_EXITKILL = 1 << 20;
 
     // signals
-    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGTRAP = 5, SIGBUS = 7, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
-    public const int SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
+    public const int SIGTRAP = 5, SIGBUS = 7, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
+    public const int SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
 
     // posix_spawn
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -44,7 +38,6 @@ internal static class Constants
     public const int PR_SET_NO_NEW_PRIVS = 38;
     public const uint SECCOMP_SET_MODE_FILTER = 1;
     public const uint AUDIT_ARCH_X86_64 = 0xC000003E;
-    public const uint SECCOMP_RET_KILL_PROCESS = 0x80000000;
     public const uint SECCOMP_RET_ERRNO = 0x00050000;
     public const uint SECCOMP_RET_TRACE = 0x7ff00000;
     public const uint SECCOMP_RET_ALLOW = 0x7fff0000;
