@@ -36,7 +36,11 @@ public class TransportTests
     [MemberData(nameof(Transports))]
     public void After_the_tracee_closed_all_its_fds(string transport) => Check(transport, threads: 1, fork: false, closeAll: true);
 
-    private static void Check(string transportName, int threads, bool fork, bool closeAll)
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public void In_a_process_image_that_replaced_another_by_exec(string transport) => Check(transport, threads: 1, fork: false, closeAll: false, execs: 2);
+
+    private static void Check(string transportName, int threads, bool fork, bool closeAll, int execs = 0)
     {
         using var procMem = new ProcMemTransport();
         using var region = new SharedRegion();
@@ -53,11 +57,14 @@ public class TransportTests
         {
             if (c.Request[1] != Len) return SyscallAction.Continue; // the shell's own getppid
             var transport = fixedTransport ?? c.RegionTransport;
+            if (c.Process.ExecCount < execs) failures.Add($"process {c.Pid} shows {c.Process.ExecCount} execs, expected {execs}");
             if (transport is null) failures.Add($"process {c.Pid} (exec #{c.Process.ExecCount}) has no shared region");
             else Exercise(transport, c.Tid, c.Request, writesReadOnly, failures);
             return SyscallAction.Complete(0);
         });
-        var (status, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("memlab")} {threads} {(fork ? 1 : 0)} {(closeAll ? 1 : 0)}",
+        string memlab = $"{TestPrograms.PathOf("memlab")} {threads} {(fork ? 1 : 0)} {(closeAll ? 1 : 0)}";
+        // sh execs sh, which execs memlab: each exec must map the region again into the new image.
+        var (status, stdout, _) = InProcess.Run(handler, execs > 0 ? $"exec sh -c 'exec {memlab}'" : memlab,
             fixedTransport is null ? region : null);
 
         status.Should().Be(0);
