@@ -65,7 +65,15 @@ public sealed partial class Tracer
         int tid = thread.Tid;
         if (action.Kind == SyscallActionKind.CompleteWithPayload)
         {
-            CompleteWithPayload(thread, action);
+            if (_context.PayloadSlot >= 0 && action.Arg(1) <= RegionLayout.SlotDataSize)
+            {
+                CompleteWithPayload(thread, action);
+                return;
+            }
+            // A handler bug (no buffer taken, or a payload larger than it): the program gets EIO, the tracer lives.
+            LogHandlerFailure(_log, request.Number, tid,
+                new InvalidOperationException("CompleteWithPayload without a buffer from TryGetPayloadBuffer, or longer than it"));
+            Carry(thread, SyscallAction.Fail(5), request);
             return;
         }
         if (_injector.OriginalConsumed)
@@ -130,7 +138,6 @@ public sealed partial class Tracer
         ulong destination = action.Arg(0);
         int length = (int)action.Arg(1);
         int slot = _context.PayloadSlot;
-        if (slot < 0) throw new InvalidOperationException("CompleteWithPayload needs a buffer from TryGetPayloadBuffer");
         var regs = _injector.Registers;
         regs.rax = (ulong)action.Value;
         if (!_injector.OriginalConsumed) regs.orig_rax = ulong.MaxValue;

@@ -58,6 +58,17 @@ public class FoldedReadTests
         status.Should().Be(0);
     }
 
+    [Fact]
+    public void A_payload_without_a_buffer_fails_the_read_with_EIO_and_the_tracer_lives_on()
+    {
+        using var region = new SharedRegion();
+        var handler = Serve((c, n, _) => SyscallAction.CompleteWithPayload(n, c.Request[1], n));
+        var (status, stdout, _) = InProcess.Run(handler, $"{TestPrograms.PathOf("readlab")} 1", region);
+
+        stdout.Should().Be("seed 0: read 1 returned -5\n");
+        status.Should().Be(1);
+    }
+
     private static DelegateHandler Serve(Func<SyscallContext, int, int, SyscallAction> serve) =>
         new(new SeccompPolicy([], new Dictionary<int, int> { [SYS_read] = 0 }, VirtualFd), c =>
             c.Request.Int(0) == VirtualFd ? serve(c, (int)c.Request[2], (int)(c.Request[4] & 0xff)) : SyscallAction.Continue);
