@@ -50,6 +50,13 @@ public readonly struct SyscallAction
     public static SyscallAction CompleteWithPayload(long result, ulong destination, int length) =>
         new(SyscallActionKind.CompleteWithPayload, result, [destination, (ulong)length]);
 
+    /// <summary>
+    /// Keep the thread stopped here and return from <see cref="Tracer.RunUntilPaused"/> with this context:
+    /// whoever drives the tracer inspects the tracee, moves memory or injects, then calls
+    /// <see cref="Tracer.Resume"/> with the real decision. Only for a tracer driven step by step.
+    /// </summary>
+    public static SyscallAction Pause => new(SyscallActionKind.Pause, 0);
+
     [InlineArray(6)]
     private struct Args6
     {
@@ -64,4 +71,5 @@ public enum SyscallActionKind
     Complete,
     Rewrite,
     CompleteWithPayload,
+    Pause,
 }

@@ -33,6 +33,11 @@ public sealed partial class Tracer
         {
             action = Decide(request);
         }
+        if (action.Kind == SyscallActionKind.Pause)
+        {
+            _paused = thread; // the driver decides, through Resume
+            return;
+        }
         Carry(thread, action, request);
     }
 
@@ -55,7 +60,7 @@ public sealed partial class Tracer
         catch (Exception e)
         {
             LogHandlerFailure(_log, request.Number, request.Tid, e);
-            return SyscallAction.Fail(5); // EIO: the program sees an I/O error, the tracer lives on
+            return SyscallAction.Fail(Constants.EIO); // the program sees an I/O error, the tracer lives on
         }
     }
 
@@ -73,7 +78,7 @@ public sealed partial class Tracer
             // A handler bug (no buffer taken, or a payload larger than it): the program gets EIO, the tracer lives.
             LogHandlerFailure(_log, request.Number, tid,
                 new InvalidOperationException("CompleteWithPayload without a buffer from TryGetPayloadBuffer, or longer than it"));
-            Carry(thread, SyscallAction.Fail(5), request);
+            Carry(thread, SyscallAction.Fail(Constants.EIO), request);
             return;
         }
         if (_injector.OriginalConsumed)

@@ -32,6 +32,10 @@ public sealed partial class Tracer
     private bool _launching;
     private bool _launchContinued;
     private WaitStatus? _rootStatus;
+    private int _tracerThread;
+    private TracedThread? _paused;
+    private bool _finished;
+    private readonly Stopwatch _clock = new();
 
     /// <param name="handler">Decides what happens to trapped syscalls.</param>
     /// <param name="region">When given, mapped into every traced address space at exec (the caller owns it).</param>
@@ -53,7 +57,8 @@ public sealed partial class Tracer
 
     /// <summary>
     /// Runs the program to the end of its last descendant and returns its exit status as a shell reports it
-    /// (the code, or 128+N after death by signal N). Blocks the calling thread.
+    /// (the code, or 128+N after death by signal N). Blocks the calling thread; the tracing happens on a
+    /// dedicated one. A handler that returns <see cref="SyscallAction.Pause"/> here gets EIO for that syscall.
     /// </summary>
     public int Run(TracerLaunch launch)
     {
@@ -61,7 +66,16 @@ public sealed partial class Tracer
         Exception? failure = null;
         var thread = new Thread(() =>
         {
-            try { status = TraceToEnd(launch); }
+            try
+            {
+                Start(launch);
+                while (RunUntilPaused() is not null)
+                {
+                    LogPauseWithoutDriver(_log, _context.Number, _context.Tid);
+                    Resume(SyscallAction.Fail(Constants.EIO));
+                }
+                status = ExitStatus ?? throw new TracerException("the program's exit status was never reported");
+            }
             catch (Exception e) { failure = e; }
         })
         { Name = "ptfs-tracer" };
@@ -78,24 +92,42 @@ public sealed partial class Tracer
         if (pid > 0) Libc.kill(pid, signal); // 0 once reaped: never signal a recycled pid
     }
 
-    private unsafe int TraceToEnd(TracerLaunch launch)
+    /// <summary>
+    /// Spawns the program and seizes it; the calling thread becomes the tracer thread, the only one from
+    /// which <see cref="RunUntilPaused"/>, <see cref="Resume"/> and the paused context may be used (the
+    /// kernel accepts ptrace requests only from the thread that attached). For tools that drive the tracee
+    /// step by step, such as benchmarks and debuggers; <see cref="Run"/> does all of it.
+    /// </summary>
+    public void Start(TracerLaunch launch)
     {
+        if (_tracerThread != 0) throw new InvalidOperationException("this tracer has already started a program");
+        _tracerThread = Environment.CurrentManagedThreadId;
         SignalDispositions.ResetIgnoredSigchld();
         _filter = SeccompFilterBuilder.Build(_handler.Policy);
-        var clock = Stopwatch.StartNew();
+        _clock.Start();
 
         int pid = ProcessLauncher.Spawn(launch.Program, launch.Arguments, launch.Environment);
         int seizeError = Ptrace.Seize(pid, SeizeOptions);
         if (seizeError != 0)
         {
             Libc.kill(pid, Constants.SIGKILL);
-            Libc.waitpid(pid, null, Constants.__WALL);
+            unsafe { Libc.waitpid(pid, null, Constants.__WALL); }
             throw new TracerException(PtraceRefusal.Explain(seizeError), seizeError);
         }
         _rootPid = pid;
         _launching = true;
         Adopt(pid, creator: null, knownProcess: true);
+    }
 
+    /// <summary>
+    /// Traces until a handler pauses a syscall (<see cref="SyscallAction.Pause"/>) and returns its context,
+    /// with that thread still stopped; or until the last tracee is gone, and returns null
+    /// (<see cref="ExitStatus"/> is then set).
+    /// </summary>
+    public unsafe SyscallContext? RunUntilPaused()
+    {
+        CheckTracerThread();
+        if (_paused is not null) throw new InvalidOperationException($"the syscall of task {_paused.Tid} is paused: Resume it first");
         while (_threads.Count > 0)
         {
             int raw, tid;
@@ -115,18 +147,56 @@ public sealed partial class Tracer
             catch (TraceeGoneException)
             {
                 // Its death or exec is queued; the stop that was being handled no longer matters.
+                _paused = null;
             }
             catch (Exception e) when (Vanished(tid))
             {
                 // Killed while the tracer was reading /proc or writing its memory: its death comes next.
                 LogTraceeVanished(_log, tid, e.Message);
+                _paused = null;
             }
+            if (_paused is not null) return _context;
         }
-        WallTime = clock.Elapsed;
-        return _rootStatus?.ShellStatus ?? throw new TracerException("the program's exit status was never reported");
+        WallTime = _clock.Elapsed;
+        _finished = true;
+        return null;
+    }
+
+    /// <summary>Carries out <paramref name="action"/> for the paused syscall and lets its thread run on.</summary>
+    public void Resume(SyscallAction action)
+    {
+        CheckTracerThread();
+        var thread = _paused ?? throw new InvalidOperationException("no syscall is paused");
+        if (action.Kind == SyscallActionKind.Pause) throw new ArgumentException("a paused syscall needs another action to resume", nameof(action));
+        _paused = null;
+        try
+        {
+            Carry(thread, action, _context.Request);
+        }
+        catch (TraceeGoneException)
+        {
+            // Killed while paused: its death is the next thing waitpid reports.
+        }
+        catch (Exception e) when (Vanished(thread.Tid))
+        {
+            LogTraceeVanished(_log, thread.Tid, e.Message);
+        }
+    }
+
+    /// <summary>The program's exit status as a shell reports it, once its last tracee is gone.</summary>
+    public int? ExitStatus => _finished ? _rootStatus?.ShellStatus : null;
+
+    private void CheckTracerThread()
+    {
+        if (_tracerThread == 0) throw new InvalidOperationException("Start the program first");
+        if (Environment.CurrentManagedThreadId != _tracerThread)
+            throw new InvalidOperationException("ptrace works only from the thread that started the program");
     }
 
     private static bool Vanished(int tid) => Ptrace.GetRegs(tid, out _) == Constants.ESRCH;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the handler paused syscall {Number} of task {Tid}, but nothing drives this tracer; the program gets EIO")]
+    private static partial void LogPauseWithoutDriver(ILogger logger, int number, int tid);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "task {Tid} vanished while the tracer worked in it: {Reason}")]
     private static partial void LogTraceeVanished(ILogger logger, int tid, string reason);

@@ -50,7 +50,7 @@ internal static class Constants
     public const int AT_FDCWD = -100;
 
     // errno values the tracer itself branches on
-    public const int EPERM = 1, ESRCH = 3, EINTR = 4, ECHILD = 10, EFAULT = 14, ENOSYS = 38;
+    public const int EPERM = 1, ESRCH = 3, EINTR = 4, EIO = 5, ECHILD = 10, EFAULT = 14, ENOSYS = 38;
 
     // -ERESTARTSYS .. -ERESTART_RESTARTBLOCK, seen only by tracers
     public const long ERESTARTSYS = 512, ERESTART_RESTARTBLOCK = 516;
