@@ -52,7 +52,10 @@ public sealed partial class Tracer
 
     private void OnNewChildEvent(TracedThread parent)
     {
-        if (Ptrace.GetEventMessage(parent.Tid, out ulong child) == 0 && !_threads.ContainsKey((int)child))
+        // A child whose first stop came first was adopted then, and may even have died since: adopting it
+        // again would leave a task that never reports.
+        if (Ptrace.GetEventMessage(parent.Tid, out ulong child) == 0 && !_adoptedBeforeEvent.Remove((int)child) &&
+            !_threads.ContainsKey((int)child))
             Adopt((int)child, parent);
         Resume(parent, 0);
     }

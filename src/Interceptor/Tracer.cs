@@ -22,6 +22,7 @@ public sealed partial class Tracer
     private readonly SyscallHandler _handler;
     private readonly ILogger _log;
     private readonly Dictionary<int, TracedThread> _threads = [];
+    private readonly HashSet<int> _adoptedBeforeEvent = [];
     private readonly Dictionary<int, TracedProcess> _processes = [];
     private readonly SyscallInjector _injector;
     private readonly SyscallContext _context;
@@ -186,6 +187,9 @@ public sealed partial class Tracer
     /// <summary>The program's exit status as a shell reports it, once its last tracee is gone.</summary>
     public int? ExitStatus => _finished ? _rootStatus?.ShellStatus : null;
 
+    /// <summary>Tasks the tracer believes alive (0 once the run is over, unless its bookkeeping is wrong).</summary>
+    internal int TrackedTasks => _threads.Count;
+
     private void CheckTracerThread()
     {
         if (_tracerThread == 0) throw new InvalidOperationException("Start the program first");
@@ -208,7 +212,11 @@ public sealed partial class Tracer
             OnDeath(tid, status);
             return;
         }
-        if (!_threads.TryGetValue(tid, out var thread)) thread = Adopt(tid, creator: null);
+        if (!_threads.TryGetValue(tid, out var thread))
+        {
+            thread = Adopt(tid, creator: null);
+            _adoptedBeforeEvent.Add(tid);
+        }
 
         if (status.IsSyscallStop)
         {

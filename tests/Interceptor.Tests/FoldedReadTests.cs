@@ -40,6 +40,7 @@ public class FoldedReadTests
         served.Should().Be(threads * 20 * 7);
         tracer.Counters[StopKind.Seccomp].Should().BeGreaterThanOrEqualTo(served);
         tracer.Counters[StopKind.Injection].Should().BeLessThan(100, "a served read takes its seccomp stop and nothing else");
+        region.ThreadsWithSlots.Should().Be(0, "every thread's slots are released when it is gone");
     }
 
     [Fact]

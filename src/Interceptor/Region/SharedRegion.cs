@@ -46,6 +46,9 @@ public sealed unsafe class SharedRegion : IDisposable
         return slots.UseSecond ? slots.Second : slots.First;
     }
 
+    /// <summary>Threads that hold a pair of slots now (every one is released when its thread is gone).</summary>
+    public int ThreadsWithSlots => _slots.Count;
+
     /// <summary>The thread is gone: its slots may serve another.</summary>
     public void Release(int tid)
     {

@@ -9,6 +9,8 @@ internal static class InProcess
         string output = dir["stdout"];
         var tracer = new Tracer(handler, region);
         int status = tracer.Run(new TracerLaunch("/bin/sh", ["-c", $"{shellCommand} > '{output}'"]));
+        // Every task's death was reported and accounted for: nothing the tracer tracks outlives the run.
+        if (tracer.TrackedTasks != 0) throw new InvalidOperationException($"the tracer still tracks {tracer.TrackedTasks} tasks after the run");
         return (status, File.Exists(output) ? File.ReadAllText(output) : "", tracer);
     }
 }
