@@ -18,7 +18,7 @@ public class TransportTests
     private const int Len = 65536, Page = 4096, EFAULT = 14;
     private const int WriteAt = 5, WriteLength = 10000, GapSpill = 50, ReadOnlyWrite = 64;
 
-    public static TheoryData<string> Transports => new() { "ptrace_peekpoke", "proc_mem", "process_vm", "shared_region" };
+    public static TheoryData<string> Transports => new() { "ptrace_peekpoke", "proc_mem", "process_vm", "shared_region", "fast_peek_poke" };
 
     [Theory]
     [MemberData(nameof(Transports))]
@@ -49,14 +49,14 @@ public class TransportTests
             "ptrace_peekpoke" => PtracePeekPokeTransport.Instance,
             "proc_mem" => procMem,
             "process_vm" => ProcessVmTransport.Instance,
-            _ => null, // the shared region works through the stopped thread's context
+            _ => null, // the shared region and FastPeekData/FastPokeData work through the stopped thread's context
         };
         bool writesReadOnly = transportName is "ptrace_peekpoke" or "proc_mem";
         var failures = new ConcurrentBag<string>();
         var handler = new DelegateHandler(new SeccompPolicy([Sys.getppid]), c =>
         {
             if (c.Request[1] != Len) return SyscallAction.Continue; // the shell's own getppid
-            var transport = fixedTransport ?? c.RegionTransport;
+            var transport = fixedTransport ?? (transportName == "fast_peek_poke" ? new FastPeekPoke(c) : c.RegionTransport);
             if (c.Process.ExecCount < execs) failures.Add($"process {c.Pid} shows {c.Process.ExecCount} execs, expected {execs}");
             if (transport is null) failures.Add($"process {c.Pid} (exec #{c.Process.ExecCount}) has no shared region");
             else Exercise(transport, c.Tid, c.Request, writesReadOnly, failures);
@@ -65,7 +65,7 @@ public class TransportTests
         string memlab = $"{TestPrograms.PathOf("memlab")} {threads} {(fork ? 1 : 0)} {(closeAll ? 1 : 0)}";
         // sh execs sh, which execs memlab: each exec must map the region again into the new image.
         var (status, stdout, _) = InProcess.Run(handler, execs > 0 ? $"exec sh -c 'exec {memlab}'" : memlab,
-            fixedTransport is null ? region : null);
+            transportName == "shared_region" ? region : null);
 
         status.Should().Be(0);
         failures.Should().BeEmpty();
@@ -109,6 +109,16 @@ public class TransportTests
         Expect(spill == new Transfer(GapSpill, EFAULT), $"write into the gap returned {spill}");
         var readOnly = t.Write(tid, ro, Written(ReadOnlyWrite));
         Expect(readOnly == (writesReadOnly ? Transfer.Done(ReadOnlyWrite) : new Transfer(0, EFAULT)), $"write to a read-only page returned {readOnly}");
+    }
+
+    /// <summary>The paper's API seen as a transport.</summary>
+    private sealed class FastPeekPoke(SyscallContext context) : IMemoryTransport
+    {
+        public string Name => "fast_peek_poke";
+
+        public Transfer Read(int tid, ulong address, Span<byte> destination) => context.FastPeekData(tid, address, destination);
+
+        public Transfer Write(int tid, ulong address, ReadOnlySpan<byte> source) => context.FastPokeData(tid, address, source);
     }
 
     private static (byte[] Buf, byte[] Low, byte[] ReadOnly) ExpectedAfterWrites(long seed, bool writesReadOnly)
