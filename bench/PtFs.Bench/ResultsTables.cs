@@ -56,7 +56,9 @@ internal static class ResultsTables
             if (report.ResultStatistics is not { } statistics) continue;
             var parameters = report.BenchmarkCase.Parameters;
             int size = (int)parameters["Size"];
-            string direction = parameters.Items.Any(p => p.Name == "Direction") ? parameters["Direction"].ToString()! : "";
+            string direction = parameters.Items.Any(p => p.Name == "Direction")
+                ? (Direction)parameters["Direction"] == Direction.TraceeToTracer ? "tracee → tracer" : "tracer → tracee"
+                : "";
             medians[(report.BenchmarkCase.Descriptor.WorkloadMethod.Name, size, direction)] = statistics.Median;
         }
         return medians;
@@ -98,6 +100,7 @@ internal static class ResultsTables
         text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} by `dotnet run -c Release --project bench/PtFs.Bench -- --filter '*'` (BenchmarkDotNet, in-process, medians).").AppendLine();
         text.AppendLine("```");
         foreach (string line in summary.HostEnvironmentInfo.ToFormattedString()) text.AppendLine(line);
+        text.AppendLine($"Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, .NET {Environment.Version}, {Environment.ProcessorCount} CPUs, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30} GiB");
         text.AppendLine("```").AppendLine();
         return text;
     }
