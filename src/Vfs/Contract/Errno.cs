@@ -1,0 +1,47 @@
+namespace PtFs.Vfs;
+
+/// <summary>
+/// Linux error numbers (x86_64), the results providers return: the common "no such file" costs a return,
+/// not a throw. <see cref="Ok"/> is success.
+/// </summary>
+public enum Errno
+{
+    Ok = 0,
+    EPERM = 1,
+    ENOENT = 2,
+    EIO = 5,
+    ENXIO = 6,
+    E2BIG = 7,
+    EBADF = 9,
+    EAGAIN = 11,
+    ENOMEM = 12,
+    EACCES = 13,
+    EFAULT = 14,
+    EBUSY = 16,
+    EEXIST = 17,
+    EXDEV = 18,
+    ENODEV = 19,
+    ENOTDIR = 20,
+    EISDIR = 21,
+    EINVAL = 22,
+    ENFILE = 23,
+    EMFILE = 24,
+    ENOTTY = 25,
+    ETXTBSY = 26,
+    EFBIG = 27,
+    ENOSPC = 28,
+    ESPIPE = 29,
+    EROFS = 30,
+    EMLINK = 31,
+    ERANGE = 34,
+    EDEADLK = 35,
+    ENAMETOOLONG = 36,
+    ENOLCK = 37,
+    ENOSYS = 38,
+    ENOTEMPTY = 39,
+    ELOOP = 40,
+    ENODATA = 61,
+    EOVERFLOW = 75,
+    EOPNOTSUPP = 95,
+    EDQUOT = 122,
+}
