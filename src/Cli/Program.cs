@@ -5,6 +5,7 @@ using PtFs.Cli.Commands;
 var root = new RootCommand("PtFs runs unmodified Linux programs under ptrace and serves their files from C# providers.")
 {
     TraceCommand.Create(),
+    MountCommand.Create(),
 };
 // Response files are off: an @file argument belongs to the traced program.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using PtFs.Vfs;
 using PtFs.Vfs.Tree;
@@ -13,8 +14,9 @@ public sealed partial class MemoryProvider : TreeFileSystemProvider, IWritableFi
 {
     private readonly ConditionalWeakTable<TreeNode, Dictionary<string, byte[]>> _xattrs = [];
 
-    public MemoryProvider(MemoryProviderOptions? options = null)
-        : base(new FileTree(RootStat(options ?? new MemoryProviderOptions())))
+    /// <summary>An empty tree; <c>uid</c>, <c>gid</c> and <c>mode</c> (octal) options set its root, else owned by this process's user, 0755.</summary>
+    public MemoryProvider(MountSettings? settings = null)
+        : base(new FileTree(RootStat(settings ?? MountSettings.Empty)))
     {
     }
 
@@ -133,10 +135,17 @@ public sealed partial class MemoryProvider : TreeFileSystemProvider, IWritableFi
         return Errno.Ok;
     }
 
-    private static FileStat RootStat(MemoryProviderOptions options)
+    private static FileStat RootStat(MountSettings settings)
     {
+        var (uid, gid) = ProcessIdentity.Current();
+        var options = settings.Options;
         var now = UnixTime.Now;
-        return FileStat.Directory(options.RootMode) with { Uid = options.Uid, Gid = options.Gid, AccessTime = now, ModifyTime = now, ChangeTime = now };
+        return FileStat.Directory(options.TryGetValue("mode", out var mode) ? Convert.ToUInt32(mode, 8) : 0x1ED) with
+        {
+            Uid = options.TryGetValue("uid", out var u) ? uint.Parse(u, CultureInfo.InvariantCulture) : uid,
+            Gid = options.TryGetValue("gid", out var g) ? uint.Parse(g, CultureInfo.InvariantCulture) : gid,
+            AccessTime = now, ModifyTime = now, ChangeTime = now,
+        };
     }
 
     private static FileStat WithAllocation(TreeNode node, FileStat stat) =>

@@ -1,0 +1,40 @@
+namespace PtFs.Vfs.Dispatch;
+
+/// <summary>
+/// A program's syscall, stopped, as the VFS sees it: no registers, no ptrace. The interceptor adapts its
+/// context to this; tests use a fake.
+/// </summary>
+public interface ISyscall
+{
+    int Pid { get; }
+
+    int Tid { get; }
+
+    int Number { get; }
+
+    ulong Arg(int index);
+
+    /// <summary>A NUL-terminated path from the program: EFAULT if unreadable, ENAMETOOLONG past PATH_MAX.</summary>
+    Errno ReadPath(ulong address, out string path);
+
+    /// <summary>All of it or EFAULT.</summary>
+    Errno ReadMemory(ulong address, Span<byte> destination);
+
+    /// <summary>All of it or EFAULT.</summary>
+    Errno WriteMemory(ulong address, ReadOnlySpan<byte> source);
+
+    /// <summary>The fast path's buffer (the thread's slot of the shared region), when the process has one.</summary>
+    bool TryGetPayloadBuffer(out Span<byte> buffer);
+
+    /// <summary>Makes an inert kernel fd at or above the virtual floor in the process; the fd, or -errno.</summary>
+    long CreatePlaceholder(bool closeOnExec);
+
+    /// <summary>The kernel's idea of the process's working directory (AT_FDCWD), or of one of its real fds.</summary>
+    string? KernelPath(int fd);
+
+    /// <summary>Who creates files, and the umask their modes pass through (from /proc/PID/status).</summary>
+    Credentials Credentials();
+}
+
+/// <summary>The filesystem uid and gid of a process, and its umask.</summary>
+public readonly record struct Credentials(uint Uid, uint Gid, uint Umask);

@@ -1,0 +1,34 @@
+namespace PtFs.Vfs.Dispatch;
+
+/// <summary>What becomes of a syscall the VFS looked at.</summary>
+public readonly record struct SyscallOutcome(OutcomeKind Kind, long Result = 0, ulong Destination = 0, int Length = 0, string? Path = null)
+{
+    /// <summary>Not virtual: the kernel runs it untouched.</summary>
+    public static SyscallOutcome PassThrough => new(OutcomeKind.PassThrough);
+
+    public static SyscallOutcome Complete(long result) => new(OutcomeKind.Complete, result);
+
+    public static SyscallOutcome Fail(Errno errno) => new(OutcomeKind.Complete, -(long)errno);
+
+    /// <summary>Returns <paramref name="result"/> and copies the payload buffer's first bytes to <paramref name="destination"/>.</summary>
+    public static SyscallOutcome WithPayload(long result, ulong destination, int length) => new(OutcomeKind.CompleteWithPayload, result, destination, length);
+
+    /// <summary>The kernel runs it (a placeholder fd's close or dup) and the VFS sees the result.</summary>
+    public static SyscallOutcome Observe => new(OutcomeKind.Observe);
+
+    /// <summary>
+    /// A real path the kernel cannot find as the program wrote it (relative to a virtual cwd, or through a
+    /// mount and out again): the kernel runs the syscall with argument <paramref name="argument"/> replaced by
+    /// <paramref name="absolute"/>, and every register is restored before the program resumes.
+    /// </summary>
+    public static SyscallOutcome RedirectPath(int argument, string absolute) => new(OutcomeKind.RedirectPath, argument, Path: absolute);
+}
+
+public enum OutcomeKind
+{
+    PassThrough,
+    Complete,
+    CompleteWithPayload,
+    Observe,
+    RedirectPath,
+}

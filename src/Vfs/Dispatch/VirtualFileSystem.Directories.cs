@@ -1,0 +1,130 @@
+using System.Text;
+using PtFs.Vfs.Kernel;
+
+namespace PtFs.Vfs.Dispatch;
+
+// Listing directories, the working directory, making and removing names.
+public sealed partial class VirtualFileSystem
+{
+    private void RegisterDirectories()
+    {
+        Register(Sys.getdents64, (c, p) => WithFile(c, p, f => ReadDirectory(c, f)), fdArgument: 0);
+        Register(Sys.getdents, (c, p) => WithFile(c, p, _ => Unsupported(c, Errno.ENOSYS)), fdArgument: 0);
+        Register(Sys.getcwd, GetCwd);
+        Register(Sys.chdir, ChangeDirectory);
+        Register(Sys.fchdir, ChangeDirectoryToFd); // always stops: a real fchdir must also end a virtual cwd
+        Register(Sys.mkdir, (c, p) => MakeDirectory(c, Locate(c, p, -1, 0, follow: false), (uint)c.Arg(1)));
+        Register(Sys.mkdirat, (c, p) => MakeDirectory(c, Locate(c, p, 0, 1, follow: false), (uint)c.Arg(2)));
+        Register(Sys.rmdir, (c, p) => Remove(c, p, -1, 0, directory: true));
+        Register(Sys.unlink, (c, p) => Remove(c, p, -1, 0, directory: false));
+        Register(Sys.unlinkat, (c, p) => Remove(c, p, 0, 1, directory: ((int)c.Arg(2) & AT_REMOVEDIR) != 0));
+    }
+
+    /// <summary>
+    /// getdents64 over a listing taken at the first read (and again after a rewind): ".", "..", the
+    /// provider's names, and mount points inside it; d_off is the index of the next entry.
+    /// </summary>
+    private SyscallOutcome ReadDirectory(ISyscall call, OpenFile file)
+    {
+        if (file.Type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
+        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
+        if (file.Listing is null || file.Offset == 0)
+        {
+            var errno = file.Mount.Provider.ReadDirectory(file.Handle.Path, out var entries);
+            if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+            var listing = new List<DirectoryEntry> { new(".", FileType.Directory), new("..", FileType.Directory) };
+            listing.AddRange(entries);
+            foreach (string name in Mounts.MountPointsIn(file.Absolute))
+                if (!entries.Any(e => e.Name == name)) listing.Add(new DirectoryEntry(name, FileType.Directory));
+            file.Listing = listing;
+        }
+
+        int capacity = (int)Math.Min(call.Arg(2), 1 << 20);
+        var buffer = new byte[capacity];
+        int used = 0;
+        long index = file.Offset;
+        while (index < file.Listing.Count)
+        {
+            var entry = file.Listing[(int)index];
+            ulong inode = entry.Inode != 0 ? entry.Inode : NameInode(file, entry.Name);
+            if (!DirentLayout.TryWrite(buffer.AsSpan(used), inode, index + 1, entry.Type, entry.Name, out int length))
+            {
+                if (used == 0) return SyscallOutcome.Fail(Errno.EINVAL); // not even one entry fits
+                break;
+            }
+            used += length;
+            index++;
+        }
+        if (used > 0 && call.WriteMemory(call.Arg(1), buffer.AsSpan(0, used)) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+        file.Offset = index;
+        return SyscallOutcome.Complete(used);
+    }
+
+    private static ulong NameInode(OpenFile file, string name)
+    {
+        ulong h = 1469598103934665603UL ^ file.Mount.Device;
+        foreach (char ch in PathText.Combine(file.Handle.Path, name)) { h ^= ch; h *= 1099511628211UL; }
+        return h | 1UL << 62;
+    }
+
+    private static SyscallOutcome GetCwd(ISyscall call, ProcessFiles process)
+    {
+        if (process.VirtualCwd is not { } cwd) return SyscallOutcome.PassThrough;
+        var bytes = Encoding.UTF8.GetBytes(cwd + "\0");
+        if ((long)call.Arg(1) < bytes.Length) return SyscallOutcome.Fail(Errno.ERANGE);
+        return call.WriteMemory(call.Arg(0), bytes) == Errno.Ok ? SyscallOutcome.Complete(bytes.Length) : SyscallOutcome.Fail(Errno.EFAULT);
+    }
+
+    private SyscallOutcome ChangeDirectory(ISyscall call, ProcessFiles process)
+    {
+        var target = Locate(call, process, -1, 0, follow: true);
+        if (target.Outcome is { } kernel)
+        {
+            if (kernel.Kind == OutcomeKind.Complete) return kernel; // an error found in a mount on the way
+            // A real directory: the kernel's cwd is the cwd again once it agrees.
+            _pendingExits[call.Tid] = (_, result) => { if (result == 0) { process.VirtualCwd = null; process.KernelCwd = null; } };
+            return kernel.Kind == OutcomeKind.PassThrough ? SyscallOutcome.Observe : kernel;
+        }
+        var node = target.Node!;
+        if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (node.Stat.Type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
+        process.VirtualCwd = node.Absolute;
+        return SyscallOutcome.Complete(0);
+    }
+
+    private SyscallOutcome ChangeDirectoryToFd(ISyscall call, ProcessFiles process)
+    {
+        if (!process.Fds.TryGet((int)call.Arg(0), out var d))
+            return ObserveThen(call, (exit, result) => { if (result == 0) { process.VirtualCwd = null; process.KernelCwd = null; } });
+        if (d.File.Type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
+        process.VirtualCwd = d.File.Absolute;
+        return SyscallOutcome.Complete(0);
+    }
+
+    private static SyscallOutcome MakeDirectory(ISyscall call, Target target, uint mode)
+    {
+        if (target.Outcome is { } done) return done;
+        var node = target.Node!;
+        if (node.Exists) return SyscallOutcome.Fail(Errno.EEXIST);
+        if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var who = call.Credentials();
+        var errno = writable.MakeDirectory(node.Inside, mode & ~who.Umask & 0xFFF, who.Uid, who.Gid);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    private SyscallOutcome Remove(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool directory)
+    {
+        var target = Locate(call, process, dirfdArgument, pathArgument, follow: false);
+        if (target.Outcome is { } done) return done;
+        var node = target.Node!;
+        if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (directory && call.ReadPath(call.Arg(pathArgument), out string raw) == Errno.Ok && (raw.EndsWith("/.") || raw == "."))
+            return SyscallOutcome.Fail(Errno.EINVAL);
+        if (node.Inside == "/") return SyscallOutcome.Fail(Errno.EBUSY); // a mount point
+        if (Mounts.Mounts.Any(m => m.Point == node.Absolute)) return SyscallOutcome.Fail(Errno.EBUSY);
+        if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        if (!directory && node.TrailingSlash) return SyscallOutcome.Fail(node.Stat.Type == FileType.Directory ? Errno.EISDIR : Errno.ENOTDIR);
+        var errno = directory ? writable.RemoveDirectory(node.Inside) : writable.Unlink(node.Inside);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+}

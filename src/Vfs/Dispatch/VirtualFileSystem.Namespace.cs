@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using PtFs.Vfs.Kernel;
+
+namespace PtFs.Vfs.Dispatch;
+
+// rename, link, symlink, truncate, modes, owners, times, statfs; exec and mmap are refused for now.
+public sealed partial class VirtualFileSystem
+{
+    private const long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+
+    private void RegisterNamespace()
+    {
+        Register(Sys.rename, (c, p) => Rename(c, Locate(c, p, -1, 0, false), Locate(c, p, -1, 1, false), RenameFlags.None));
+        Register(Sys.renameat, (c, p) => Rename(c, Locate(c, p, 0, 1, false), Locate(c, p, 2, 3, false), RenameFlags.None));
+        Register(Sys.renameat2, (c, p) => Rename(c, Locate(c, p, 0, 1, false), Locate(c, p, 2, 3, false), (RenameFlags)(int)c.Arg(4)));
+        Register(Sys.link, (c, p) => Link(Locate(c, p, -1, 0, false), Locate(c, p, -1, 1, false)));
+        Register(Sys.linkat, (c, p) => Link(Locate(c, p, 0, 1, ((int)c.Arg(4) & AT_SYMLINK_FOLLOW) != 0, ((int)c.Arg(4) & AT_EMPTY_PATH) != 0), Locate(c, p, 2, 3, false)));
+        Register(Sys.symlink, (c, p) => Symlink(c, c.Arg(0), Locate(c, p, -1, 1, false)));
+        Register(Sys.symlinkat, (c, p) => Symlink(c, c.Arg(0), Locate(c, p, 1, 2, false)));
+        Register(Sys.truncate, (c, p) => TruncatePath(Locate(c, p, -1, 0, true), (long)c.Arg(1)));
+        Register(Sys.chmod, (c, p) => Change(Locate(c, p, -1, 0, true), (w, path) => w.SetMode(path, (uint)c.Arg(1) & 0xFFF)));
+        Register(Sys.fchmodat, (c, p) => Change(Locate(c, p, 0, 1, true), (w, path) => w.SetMode(path, (uint)c.Arg(2) & 0xFFF)));
+        Register(Sys.fchmod, (c, p) => Change(FdTarget(c, p), (w, path) => w.SetMode(path, (uint)c.Arg(1) & 0xFFF)), fdArgument: 0);
+        Register(Sys.chown, (c, p) => Change(Locate(c, p, -1, 0, true), (w, path) => w.SetOwner(path, (uint)c.Arg(1), (uint)c.Arg(2))));
+        Register(Sys.lchown, (c, p) => Change(Locate(c, p, -1, 0, false), (w, path) => w.SetOwner(path, (uint)c.Arg(1), (uint)c.Arg(2))));
+        Register(Sys.fchown, (c, p) => Change(FdTarget(c, p), (w, path) => w.SetOwner(path, (uint)c.Arg(1), (uint)c.Arg(2))), fdArgument: 0);
+        Register(Sys.fchownat, (c, p) =>
+        {
+            int flags = (int)c.Arg(4);
+            var target = Locate(c, p, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0);
+            return Change(target, (w, path) => w.SetOwner(path, (uint)c.Arg(2), (uint)c.Arg(3)));
+        });
+        Register(Sys.utimensat, UtimensAt);
+        Register(Sys.statfs, (c, p) => StatFs(c, Locate(c, p, -1, 0, true), c.Arg(1)));
+        Register(Sys.fstatfs, (c, p) => StatFs(c, FdTarget(c, p), c.Arg(1)), fdArgument: 0);
+        Register(Sys.execve, (c, p) => Locate(c, p, -1, 0, true) is { Outcome: { } done } ? done : Unsupported(c, Errno.EACCES));
+        Register(Sys.mmap, (c, p) => p.Fds.TryGet((int)c.Arg(4), out _) ? Unsupported(c, Errno.ENODEV) : SyscallOutcome.PassThrough, fdArgument: 4);
+    }
+
+    private static Target FdTarget(ISyscall call, ProcessFiles process) =>
+        process.Fds.TryGet((int)call.Arg(0), out var d) ? new Target(null, d.File, null) : Target.Done(SyscallOutcome.PassThrough);
+
+    /// <summary>The mount and path a target names (an open file by the path it was opened with).</summary>
+    private static (Mounts.Mount Mount, string Path, bool Exists) Named(Target target) => target.File is { } f
+        ? (f.Mount, f.Handle.Path, true)
+        : (target.Node!.Mount!, target.Node.Inside, target.Node.Exists);
+
+    private static SyscallOutcome Rename(ISyscall call, Target from, Target to, RenameFlags flags)
+    {
+        if (from.Outcome is { Kind: OutcomeKind.Complete } failed) return failed;
+        if (to.Outcome is { Kind: OutcomeKind.Complete } failedTo) return failedTo;
+        bool fromReal = from.Outcome is not null, toReal = to.Outcome is not null;
+        if (fromReal && toReal)
+            return from.Outcome!.Value.Kind == OutcomeKind.PassThrough && to.Outcome!.Value.Kind == OutcomeKind.PassThrough
+                ? SyscallOutcome.PassThrough
+                : SyscallOutcome.Fail(Errno.EXDEV);
+        if (fromReal || toReal) return SyscallOutcome.Fail(Errno.EXDEV); // across a mount boundary, as between filesystems
+        var (fromMount, fromPath, fromExists) = Named(from);
+        var (toMount, toPath, _) = Named(to);
+        if (!fromExists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
+        if (fromPath == "/" || toPath == "/") return SyscallOutcome.Fail(Errno.EBUSY);
+        if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var errno = writable.Rename(fromPath, toPath, flags);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    private static SyscallOutcome Link(Target existing, Target link)
+    {
+        if (existing.Outcome is { Kind: OutcomeKind.Complete } failed) return failed;
+        if (link.Outcome is { Kind: OutcomeKind.Complete } failedLink) return failedLink;
+        if (existing.Outcome is { } a && link.Outcome is { } b)
+            return a.Kind == OutcomeKind.PassThrough && b.Kind == OutcomeKind.PassThrough ? SyscallOutcome.PassThrough : SyscallOutcome.Fail(Errno.EXDEV);
+        if (existing.Outcome is not null || link.Outcome is not null) return SyscallOutcome.Fail(Errno.EXDEV);
+        var (fromMount, fromPath, fromExists) = Named(existing);
+        var (toMount, toPath, toExists) = Named(link);
+        if (!fromExists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (toExists) return SyscallOutcome.Fail(Errno.EEXIST);
+        if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
+        if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var errno = writable.Link(fromPath, toPath);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    private static SyscallOutcome Symlink(ISyscall call, ulong targetAddress, Target link)
+    {
+        if (link.Outcome is { } done) return done;
+        if (call.ReadPath(targetAddress, out string linkTarget) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+        if (linkTarget.Length == 0) return SyscallOutcome.Fail(Errno.ENOENT);
+        var (mount, path, exists) = Named(link);
+        if (exists) return SyscallOutcome.Fail(Errno.EEXIST);
+        if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var who = call.Credentials();
+        var errno = writable.Symlink(linkTarget, path, who.Uid, who.Gid);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    private static SyscallOutcome TruncatePath(Target target, long size)
+    {
+        if (target.Outcome is { } done) return done;
+        var node = target.Node!;
+        if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (node.Stat.Type == FileType.Directory) return SyscallOutcome.Fail(Errno.EISDIR);
+        if (size < 0) return SyscallOutcome.Fail(Errno.EINVAL);
+        if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var errno = writable.SetSize(node.Inside, size);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    /// <summary>chmod, chown and utimens on a virtual node: the provider changes it, or it is read-only.</summary>
+    private static SyscallOutcome Change(Target target, Func<IWritableFileSystemProvider, string, Errno> change)
+    {
+        if (target.Outcome is { } done) return done;
+        var (mount, path, exists) = Named(target);
+        if (!exists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var errno = change(writable, path);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    /// <summary>utimensat(dirfd, path or NULL, times or NULL, flags): NULL path means the dirfd itself.</summary>
+    private SyscallOutcome UtimensAt(ISyscall call, ProcessFiles process)
+    {
+        int flags = (int)call.Arg(3);
+        var target = call.Arg(1) == 0
+            ? process.Fds.TryGet((int)call.Arg(0), out var d) ? new Target(null, d.File, null) : Target.Done(SyscallOutcome.PassThrough)
+            : Locate(call, process, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0);
+        if (target.Outcome is { } done) return done;
+        UnixTime? access = UnixTime.Now, modify = access;
+        if (call.Arg(2) != 0)
+        {
+            Span<byte> times = stackalloc byte[32];
+            if (call.ReadMemory(call.Arg(2), times) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+            if (!TryTime(times[..16], access.Value, out access) || !TryTime(times[16..], modify.Value, out modify))
+                return SyscallOutcome.Fail(Errno.EINVAL);
+        }
+        return Change(target, (w, path) => w.SetTimes(path, access, modify));
+    }
+
+    /// <summary>A struct timespec of utimensat: UTIME_NOW, UTIME_OMIT (null), or a time; false when invalid.</summary>
+    private static bool TryTime(ReadOnlySpan<byte> timespec, UnixTime now, out UnixTime? time)
+    {
+        long seconds = BinaryPrimitives.ReadInt64LittleEndian(timespec), nanoseconds = BinaryPrimitives.ReadInt64LittleEndian(timespec[8..]);
+        time = nanoseconds switch
+        {
+            UTIME_NOW => now,
+            UTIME_OMIT => null,
+            _ => new UnixTime(seconds, (uint)nanoseconds),
+        };
+        return nanoseconds is UTIME_NOW or UTIME_OMIT or (>= 0 and < 1_000_000_000);
+    }
+
+    private static SyscallOutcome StatFs(ISyscall call, Target target, ulong buffer)
+    {
+        if (target.Outcome is { } done) return done;
+        var (mount, _, exists) = Named(target);
+        if (!exists) return SyscallOutcome.Fail(Errno.ENOENT);
+        var errno = mount.Provider.GetFileSystemStats(out var s);
+        if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+        // struct statfs (x86_64, 120 bytes): type, bsize, blocks, bfree, bavail, files, ffree, fsid[2], namelen, frsize, flags, spare[4].
+        Span<byte> image = stackalloc byte[120];
+        image.Clear();
+        long[] fields = [s.Type, s.BlockSize, s.TotalBlocks, s.FreeBlocks, s.FreeBlocks, s.TotalInodes, s.FreeInodes, (long)mount.Device, s.MaxNameLength, s.BlockSize, mount.Writable is null ? 1 : 0];
+        for (int i = 0; i < fields.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(image[(i * 8)..], fields[i]);
+        return call.WriteMemory(buffer, image) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
+    }
+}

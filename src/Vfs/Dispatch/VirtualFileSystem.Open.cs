@@ -1,0 +1,100 @@
+using PtFs.Vfs.Kernel;
+
+namespace PtFs.Vfs.Dispatch;
+
+// open, openat, creat, openat2 and close.
+public sealed partial class VirtualFileSystem
+{
+    private const int O_CLOEXEC = 0x80000;
+
+    private void RegisterOpenClose()
+    {
+        Register(Sys.open, (c, p) => Open(c, p, -1, 0, (int)c.Arg(1), (uint)c.Arg(2)));
+        Register(Sys.openat, (c, p) => Open(c, p, 0, 1, (int)c.Arg(2), (uint)c.Arg(3)));
+        Register(Sys.creat, (c, p) => Open(c, p, -1, 0, (int)(OpenFlags.Create | OpenFlags.WriteOnly | OpenFlags.Truncate), (uint)c.Arg(1)));
+        Register(Sys.openat2, OpenAt2);
+        Register(Sys.close, Close, fdArgument: 0);
+    }
+
+    private SyscallOutcome OpenAt2(ISyscall call, ProcessFiles process)
+    {
+        Span<byte> how = stackalloc byte[24];
+        if (call.Arg(3) < 24) return SyscallOutcome.Fail(Errno.EINVAL);
+        if (call.ReadMemory(call.Arg(2), how) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+        ulong flags = BitConverter.ToUInt64(how), mode = BitConverter.ToUInt64(how[8..]), resolve = BitConverter.ToUInt64(how[16..]);
+        if (resolve != 0) return Unsupported(call, Errno.EOPNOTSUPP);
+        return Open(call, process, 0, 1, (int)flags, (uint)mode);
+    }
+
+    private SyscallOutcome Open(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, int rawFlags, uint mode)
+    {
+        var flags = (OpenFlags)rawFlags;
+        bool create = flags.HasFlag(OpenFlags.Create), exclusive = create && flags.HasFlag(OpenFlags.Exclusive);
+        bool follow = !flags.HasFlag(OpenFlags.NoFollow) && !exclusive;
+        var target = Locate(call, process, dirfdArgument, pathArgument, follow);
+        if (target.Outcome is { } done) return done;
+        var node = target.Node!;
+        var mount = node.Mount!;
+        if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile) return Unsupported(call, Errno.EOPNOTSUPP);
+        bool pathOnly = flags.HasFlag(OpenFlags.Path);
+        bool writing = flags.CanWrite();
+
+        FileHandle handle;
+        FileType type;
+        if (!node.Exists)
+        {
+            if (!create || pathOnly) return SyscallOutcome.Fail(Errno.ENOENT);
+            if (node.TrailingSlash) return SyscallOutcome.Fail(Errno.EISDIR);
+            if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+            var who = call.Credentials();
+            var errno = writable.Create(node.Inside, mode & ~who.Umask & 0xFFF, who.Uid, who.Gid, flags, out handle);
+            if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+            type = FileType.Regular;
+        }
+        else
+        {
+            type = node.Stat.Type;
+            if (exclusive) return SyscallOutcome.Fail(Errno.EEXIST);
+            if (type == FileType.Symlink && !pathOnly) return SyscallOutcome.Fail(Errno.ELOOP); // O_NOFOLLOW on a symlink
+            if (flags.HasFlag(OpenFlags.Directory) && type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
+            if (!pathOnly && type == FileType.Directory && (writing || create)) return SyscallOutcome.Fail(Errno.EISDIR);
+            if (!pathOnly && writing && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
+            if (pathOnly)
+            {
+                handle = new FileHandle(node.Inside, flags); // O_PATH: no open in the provider, nothing to read
+            }
+            else
+            {
+                var errno = mount.Provider.Open(node.Inside, flags, out handle);
+                if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+                if (writing && flags.HasFlag(OpenFlags.Truncate) && type == FileType.Regular)
+                {
+                    errno = mount.Writable!.SetSize(handle, 0);
+                    if (errno != Errno.Ok)
+                    {
+                        mount.Provider.Release(handle);
+                        return SyscallOutcome.Fail(errno);
+                    }
+                }
+            }
+        }
+
+        bool closeOnExec = (rawFlags & O_CLOEXEC) != 0;
+        long fd = call.CreatePlaceholder(closeOnExec);
+        var file = new OpenFile(mount, handle, flags & ~(OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.Truncate | OpenFlags.NoCtty | OpenFlags.CloseOnExec), type, node.Absolute);
+        if (fd < 0)
+        {
+            ReleaseHandle(file);
+            return SyscallOutcome.Complete(fd);
+        }
+        process.Fds.Set((int)fd, file, closeOnExec);
+        return SyscallOutcome.Complete(fd);
+    }
+
+    private SyscallOutcome Close(ISyscall call, ProcessFiles process)
+    {
+        int fd = (int)call.Arg(0);
+        if (process.Fds.TryGet(fd, out _)) Close(process, fd);
+        return SyscallOutcome.PassThrough; // the kernel closes the placeholder (or answers EBADF itself)
+    }
+}

@@ -1,0 +1,49 @@
+namespace PtFs.Vfs.Dispatch;
+
+// Where a syscall's path argument leads: the dirfd, the cwd, AT_EMPTY_PATH, then the resolver.
+public sealed partial class VirtualFileSystem
+{
+    private const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
+        AT_EMPTY_PATH = 0x1000;
+
+    /// <summary>A path argument, located. Exactly one of: an outcome to return now, an open virtual fd, or a virtual node.</summary>
+    private readonly record struct Target(SyscallOutcome? Outcome, OpenFile? File, Resolution? Node)
+    {
+        public static Target Done(SyscallOutcome outcome) => new(outcome, null, null);
+    }
+
+    /// <param name="dirfdArgument">Index of the dirfd argument, or -1 for the classic calls (cwd-relative).</param>
+    /// <param name="emptyPathMeansFd">AT_EMPTY_PATH was given: an empty path names the dirfd itself.</param>
+    private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false)
+    {
+        int dirfd = dirfdArgument < 0 ? AT_FDCWD : (int)call.Arg(dirfdArgument);
+        OpenFile? dirFile = process.Fds.TryGet(dirfd, out var d) ? d.File : null;
+        var errno = call.ReadPath(call.Arg(pathArgument), out string path);
+        if (errno != Errno.Ok) return Target.Done(dirFile is null && process.VirtualCwd is null ? SyscallOutcome.PassThrough : SyscallOutcome.Fail(errno));
+        if (path.Length == 0)
+        {
+            if (dirFile is null) return Target.Done(SyscallOutcome.PassThrough);
+            return emptyPathMeansFd ? new Target(null, dirFile, null) : Target.Done(SyscallOutcome.Fail(Errno.ENOENT));
+        }
+
+        string start;
+        if (path.StartsWith('/')) start = "/";
+        else if (dirFile is not null)
+        {
+            if (dirFile.Type != FileType.Directory) return Target.Done(SyscallOutcome.Fail(Errno.ENOTDIR));
+            start = dirFile.Absolute;
+        }
+        else if (dirfd == AT_FDCWD) start = process.VirtualCwd ?? (process.KernelCwd ??= call.KernelPath(AT_FDCWD) ?? "/");
+        else start = call.KernelPath(dirfd) ?? "";
+        if (start.Length == 0 || !start.StartsWith('/')) return Target.Done(SyscallOutcome.PassThrough); // a bad or odd dirfd: the kernel's answer
+
+        var resolution = _resolver.Resolve(path, start, follow);
+        if (resolution.Error != Errno.Ok) return Target.Done(SyscallOutcome.Fail(resolution.Error));
+        if (!resolution.IsVirtual)
+        {
+            bool kernelCanFindIt = !resolution.PassedThroughMount && (path.StartsWith('/') || dirFile is null);
+            return Target.Done(kernelCanFindIt ? SyscallOutcome.PassThrough : SyscallOutcome.RedirectPath(pathArgument, resolution.Absolute + (resolution.TrailingSlash ? "/" : "")));
+        }
+        return new Target(null, null, resolution);
+    }
+}

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PtFs.Vfs.Mounts;
+
+namespace PtFs.Vfs.Dispatch;
+
+/// <summary>
+/// Decides every trapped syscall of every traced process: real paths and fds go back to the kernel
+/// untouched, virtual ones are served from the mounted providers with the kernel's semantics. Called on
+/// the tracer thread only.
+/// </summary>
+public sealed partial class VirtualFileSystem
+{
+    /// <summary>Virtual descriptors are real placeholder fds from here up, so the filter can tell them apart.</summary>
+    public const int VirtualFdFloor = 512;
+
+    private delegate SyscallOutcome Handler(ISyscall call, ProcessFiles process);
+
+    private readonly Dictionary<int, (Handler Handle, int FdArgument)> _handlers = [];
+    private readonly Dictionary<int, ProcessFiles> _processes = [];
+    private readonly Dictionary<int, Action<ISyscall, long>> _pendingExits = [];
+    private readonly HashSet<int> _warned = [];
+    private readonly PathResolver _resolver;
+    private readonly ILogger _log;
+
+    public VirtualFileSystem(MountTable mounts, ILogger? logger = null)
+    {
+        Mounts = mounts;
+        _resolver = new PathResolver(mounts);
+        _log = logger ?? NullLogger.Instance;
+        RegisterOpenClose();
+        RegisterIo();
+        RegisterStat();
+        RegisterDirectories();
+        RegisterNamespace();
+        RegisterDescriptors();
+        RegisterXattrs();
+    }
+
+    public MountTable Mounts { get; }
+
+    /// <summary>Syscalls that must always stop: they take a path (or change the cwd).</summary>
+    public IEnumerable<int> PathSyscalls => _handlers.Where(h => h.Value.FdArgument < 0).Select(h => h.Key);
+
+    /// <summary>Syscalls that stop only on a virtual fd: number to the index of the fd argument.</summary>
+    public IReadOnlyDictionary<int, int> FdSyscalls => _handlers.Where(h => h.Value.FdArgument >= 0).ToDictionary(h => h.Key, h => h.Value.FdArgument);
+
+    /// <summary>A process appeared: a fork copies its parent's descriptors and cwd (threads share theirs).</summary>
+    public void ProcessStarted(int pid, int? parentPid)
+    {
+        if (parentPid is { } parent && _processes.TryGetValue(parent, out var from))
+            _processes[pid] = new ProcessFiles(from.Fds.Fork()) { VirtualCwd = from.VirtualCwd };
+    }
+
+    /// <summary>A process image was replaced: close-on-exec descriptors are gone (the kernel closed the placeholders).</summary>
+    public void ProcessExecuted(int pid)
+    {
+        if (!_processes.TryGetValue(pid, out var process)) return;
+        foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
+    }
+
+    public void ProcessExited(int pid)
+    {
+        if (!_processes.Remove(pid, out var process)) return;
+        foreach (int fd in process.Fds.Numbers()) Close(process, fd);
+    }
+
+    /// <summary>Decides a trapped syscall.</summary>
+    public SyscallOutcome Handle(ISyscall call)
+    {
+        if (!_handlers.TryGetValue(call.Number, out var handler)) return SyscallOutcome.PassThrough;
+        var process = ProcessOf(call.Pid);
+        try
+        {
+            return handler.Handle(call, process);
+        }
+        catch (Exception e)
+        {
+            var errno = ErrnoMapper.From(e);
+            if (ErrnoMapper.IsUnexpected(e)) LogProviderFailure(_log, call.Number, call.Pid, e);
+            return SyscallOutcome.Fail(errno);
+        }
+    }
+
+    /// <summary>The result of a syscall <see cref="Handle"/> chose to <see cref="SyscallOutcome.Observe"/>.</summary>
+    public void HandleExit(ISyscall call, long result)
+    {
+        if (_pendingExits.Remove(call.Tid, out var then)) then(call, result);
+    }
+
+    /// <summary>A thread died before its observed syscall returned.</summary>
+    public void Abandon(int tid) => _pendingExits.Remove(tid);
+
+    private ProcessFiles ProcessOf(int pid)
+    {
+        if (!_processes.TryGetValue(pid, out var process)) _processes[pid] = process = new ProcessFiles(new FdTable());
+        return process;
+    }
+
+    private void Register(int number, Handler handler, int fdArgument = -1) => _handlers[number] = (handler, fdArgument);
+
+    /// <summary>Runs the syscall in the kernel and <paramref name="then"/> with its result.</summary>
+    private SyscallOutcome ObserveThen(ISyscall call, Action<ISyscall, long> then)
+    {
+        _pendingExits[call.Tid] = then;
+        return SyscallOutcome.Observe;
+    }
+
+    /// <summary>A syscall on something virtual that PtFs does not serve: a defined errno, never the kernel.</summary>
+    private SyscallOutcome Unsupported(ISyscall call, Errno errno)
+    {
+        if (_warned.Add(call.Number)) LogUnsupported(_log, call.Number, errno);
+        return SyscallOutcome.Fail(errno);
+    }
+
+    private void Close(ProcessFiles process, int fd)
+    {
+        var last = process.Fds.Remove(fd);
+        if (last is not null) ReleaseHandle(last);
+    }
+
+    /// <summary>The last descriptor of an open file is gone: the provider hears of it once (O_PATH opens never reached it).</summary>
+    private static void ReleaseHandle(OpenFile file)
+    {
+        if (!file.Flags.HasFlag(OpenFlags.Path)) file.Mount.Provider.Release(file.Handle);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "provider failed on syscall {Number} of process {Pid}; the program gets EIO")]
+    private static partial void LogProviderFailure(ILogger logger, int number, int pid, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "syscall {Number} on a virtual file is not served; the program gets {Errno}")]
+    private static partial void LogUnsupported(ILogger logger, int number, Errno errno);
+}

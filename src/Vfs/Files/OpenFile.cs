@@ -1,0 +1,34 @@
+using PtFs.Vfs.Mounts;
+
+namespace PtFs.Vfs;
+
+/// <summary>
+/// An open file description: what dup and fork share by reference (offset, status flags, the provider's
+/// handle). The provider's handle is released when the last descriptor referring to it is closed.
+/// </summary>
+public sealed class OpenFile(Mount mount, FileHandle handle, OpenFlags flags, FileType type, string absolute)
+{
+    private int _references = 1;
+
+    public Mount Mount { get; } = mount;
+
+    public FileHandle Handle { get; } = handle;
+
+    public FileType Type { get; } = type;
+
+    /// <summary>The absolute path it was opened by (what getcwd reports after fchdir to it).</summary>
+    public string Absolute { get; } = absolute;
+
+    /// <summary>Status flags (O_APPEND, O_NONBLOCK can change through F_SETFL) and the access mode.</summary>
+    public OpenFlags Flags { get; set; } = flags;
+
+    public long Offset { get; set; }
+
+    /// <summary>A directory's listing from the last rewind, so that getdents64 offsets stay stable.</summary>
+    public IReadOnlyList<DirectoryEntry>? Listing { get; set; }
+
+    public void AddReference() => _references++;
+
+    /// <summary>True when this was the last reference: the caller releases the provider's handle.</summary>
+    public bool DropReference() => --_references == 0;
+}

@@ -1,0 +1,16 @@
+namespace PtFs.Vfs;
+
+/// <summary>What the VFS keeps per traced process: its working directory and its virtual descriptors.</summary>
+public sealed class ProcessFiles(FdTable fds)
+{
+    /// <summary>
+    /// The working directory when it is inside a mount (absolute, normalized), where the kernel's own cwd
+    /// cannot follow; null while it is a real directory, which only the kernel knows for sure.
+    /// </summary>
+    public string? VirtualCwd { get; set; }
+
+    /// <summary>The kernel's cwd as last read from /proc, until the next chdir or fchdir (both always stop).</summary>
+    public string? KernelCwd { get; set; }
+
+    public FdTable Fds { get; } = fds;
+}

@@ -1,0 +1,67 @@
+using System.Buffers.Binary;
+
+namespace PtFs.Vfs.Kernel;
+
+/// <summary>
+/// struct stat (x86_64, 144 bytes) and struct statx (256 bytes) as the kernel writes them, from a
+/// <see cref="FileStat"/>. st_blocks counts 512-byte units; st_blksize is 4096.
+/// </summary>
+public static class StatLayout
+{
+    public const int StatSize = 144, StatxSize = 256;
+    public const uint StatxBasicStats = 0x7ff;
+    private const int BlockSize = 4096;
+
+    public static void WriteStat(Span<byte> b, in FileStat s, ulong device)
+    {
+        b[..StatSize].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(b[0..], device);
+        BinaryPrimitives.WriteUInt64LittleEndian(b[8..], s.Inode);
+        BinaryPrimitives.WriteUInt64LittleEndian(b[16..], s.Links);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[24..], Mode(s));
+        BinaryPrimitives.WriteUInt32LittleEndian(b[28..], s.Uid);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[32..], s.Gid);
+        BinaryPrimitives.WriteInt64LittleEndian(b[48..], s.Size);
+        BinaryPrimitives.WriteInt64LittleEndian(b[56..], BlockSize);
+        BinaryPrimitives.WriteInt64LittleEndian(b[64..], Blocks(s));
+        WriteTimespec(b[72..], s.AccessTime);
+        WriteTimespec(b[88..], s.ModifyTime);
+        WriteTimespec(b[104..], s.ChangeTime);
+    }
+
+    public static void WriteStatx(Span<byte> b, in FileStat s, ulong device)
+    {
+        b[..StatxSize].Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(b[0..], StatxBasicStats);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[4..], BlockSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[16..], s.Links);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[20..], s.Uid);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[24..], s.Gid);
+        BinaryPrimitives.WriteUInt16LittleEndian(b[28..], (ushort)Mode(s));
+        BinaryPrimitives.WriteUInt64LittleEndian(b[32..], s.Inode);
+        BinaryPrimitives.WriteInt64LittleEndian(b[40..], s.Size);
+        BinaryPrimitives.WriteInt64LittleEndian(b[48..], Blocks(s));
+        WriteStatxTime(b[64..], s.AccessTime);
+        WriteStatxTime(b[96..], s.ChangeTime);
+        WriteStatxTime(b[112..], s.ModifyTime);
+        // st_dev as major:minor (new_encode_dev's inverse).
+        BinaryPrimitives.WriteUInt32LittleEndian(b[136..], (uint)((device >> 8) & 0xfff));
+        BinaryPrimitives.WriteUInt32LittleEndian(b[140..], (uint)((device & 0xff) | ((device >> 12) & ~0xffUL)));
+    }
+
+    public static uint Mode(in FileStat s) => (uint)s.Type | (s.Mode & 0xFFF);
+
+    private static long Blocks(in FileStat s) => ((s.AllocatedBytes < 0 ? s.Size : s.AllocatedBytes) + 511) / 512;
+
+    private static void WriteTimespec(Span<byte> b, UnixTime t)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(b, t.Seconds);
+        BinaryPrimitives.WriteInt64LittleEndian(b[8..], t.Nanoseconds);
+    }
+
+    private static void WriteStatxTime(Span<byte> b, UnixTime t)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(b, t.Seconds);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[8..], t.Nanoseconds);
+    }
+}

@@ -1,0 +1,43 @@
+namespace PtFs.Vfs.Mounts;
+
+/// <summary>
+/// Where providers are mounted. Several at once, nested ones too; the longest mount point that is a
+/// prefix of a path wins. Mount points need not exist on disk.
+/// </summary>
+public sealed class MountTable
+{
+    // st_dev of mount i: major 0 (anonymous, like tmpfs and FUSE), minor from 200 up.
+    private const ulong FirstMinor = 200;
+    private readonly List<Mount> _mounts = [];
+
+    public IReadOnlyList<Mount> Mounts => _mounts;
+
+    public Mount Add(string point, IFileSystemProvider provider, string name)
+    {
+        string normalized = PathText.Normalize(point);
+        if (!normalized.StartsWith('/')) throw new ArgumentException($"a mount point must be absolute: {point}", nameof(point));
+        if (_mounts.Any(m => m.Point == normalized)) throw new ArgumentException($"{normalized} is mounted already", nameof(point));
+        var mount = new Mount(normalized, provider, name, Encode(FirstMinor + (ulong)_mounts.Count));
+        _mounts.Add(mount);
+        _mounts.Sort((a, b) => b.Point.Length.CompareTo(a.Point.Length)); // longest first
+        return mount;
+    }
+
+    /// <summary>The mount <paramref name="path"/> (absolute, normalized) lies in, and the path inside it.</summary>
+    public Mount? Find(string path, out string inside)
+    {
+        foreach (var mount in _mounts)
+        {
+            if (PathText.IsWithin(path, mount.Point, out inside)) return mount;
+        }
+        inside = "";
+        return null;
+    }
+
+    /// <summary>Names of mount points directly inside <paramref name="directory"/> (absolute, normalized).</summary>
+    public IEnumerable<string> MountPointsIn(string directory) =>
+        _mounts.Select(m => m.Point).Where(p => p != "/" && PathText.Parent(p) == directory).Select(PathText.Name);
+
+    // Linux's new_encode_dev: minor's low byte, major, minor's high bits.
+    private static ulong Encode(ulong minor) => (minor & 0xff) | ((minor & ~0xffUL) << 12);
+}

@@ -1,0 +1,83 @@
+using PtFs.Vfs.Mounts;
+
+namespace PtFs.Vfs;
+
+/// <summary>
+/// Resolves a program's path the way the kernel would, component by component, in the namespace the
+/// program sees: real directories (left to the kernel, only followed lexically) with mounts on top.
+/// Inside a mount it checks every directory, follows symlinks (40 hops, then ELOOP), and lets ".." leave
+/// a mount root for the real parent.
+/// </summary>
+public sealed class PathResolver(MountTable mounts)
+{
+    public const int PathMax = 4096, NameMax = 255, MaxSymlinkHops = 40;
+
+    /// <param name="path">As the program gave it (not empty).</param>
+    /// <param name="start">Absolute directory a relative path starts from (cwd or the dirfd's directory).</param>
+    /// <param name="followFinal">Follow a symlink in the last component (stat, open without O_NOFOLLOW).</param>
+    public Resolution Resolve(string path, string start, bool followFinal)
+    {
+        if (path.Length == 0) return Resolution.Failed(Errno.ENOENT);
+        if (path.Length >= PathMax) return Resolution.Failed(Errno.ENAMETOOLONG);
+        bool trailingSlash = path.EndsWith('/');
+        var pending = new Queue<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        string current = path.StartsWith('/') ? "/" : start;
+        bool passedThrough = !path.StartsWith('/') && mounts.Find(start, out _) is not null;
+        int hops = 0;
+        Mount? mount = mounts.Find(current, out string inside);
+        FileStat stat = default;
+        bool exists = true;
+        if (mount is not null)
+        {
+            var errno = mount.Provider.GetAttributes(inside, out stat);
+            if (errno != Errno.Ok) return Resolution.Failed(errno);
+        }
+
+        while (pending.TryDequeue(out string? name))
+        {
+            bool last = pending.Count == 0;
+            if (mount is not null && stat.Type != FileType.Directory) return Resolution.Failed(Errno.ENOTDIR);
+            if (name == ".") { if (last) break; continue; }
+            if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
+            string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
+            var nextMount = mounts.Find(next, out string nextInside);
+            if (nextMount is null)
+            {
+                current = next;
+                mount = null;
+                continue;
+            }
+            passedThrough |= !last || name == "..";
+            var errno = nextMount.Provider.GetAttributes(nextInside, out var nextStat);
+            if (errno == Errno.ENOENT && last && name != "..")
+            {
+                (current, mount, inside, exists, stat) = (next, nextMount, nextInside, false, default);
+                break;
+            }
+            if (errno != Errno.Ok) return Resolution.Failed(errno);
+            if (nextStat.Type == FileType.Symlink && (!last || followFinal || trailingSlash))
+            {
+                if (++hops > MaxSymlinkHops) return Resolution.Failed(Errno.ELOOP);
+                errno = nextMount.Provider.ReadLink(nextInside, out string target);
+                if (errno != Errno.Ok) return Resolution.Failed(errno);
+                if (target.Length == 0) return Resolution.Failed(Errno.ENOENT);
+                var rest = pending.ToArray();
+                pending = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                if (target.StartsWith('/'))
+                {
+                    current = "/";
+                    mount = mounts.Find("/", out inside);
+                    if (mount is not null && mount.Provider.GetAttributes(inside, out stat) is var rootErrno && rootErrno != Errno.Ok)
+                        return Resolution.Failed(rootErrno);
+                }
+                passedThrough = true;
+                continue;
+            }
+            (current, mount, inside, stat) = (next, nextMount, nextInside, nextStat);
+        }
+
+        if (mount is null) return new Resolution(Errno.Ok, null, "", current, true, default, trailingSlash, passedThrough);
+        if (trailingSlash && exists && stat.Type != FileType.Directory) return Resolution.Failed(Errno.ENOTDIR);
+        return new Resolution(Errno.Ok, mount, inside, current, exists, stat, trailingSlash, passedThrough);
+    }
+}
