@@ -55,5 +55,26 @@ public static class SeccompFilterBuilder
         return [.. program];
     }
 
+    /// <summary>
+    /// A filter to stack on top of <see cref="Build"/>'s: the fd syscalls of <paramref name="fdSyscalls"/> stop
+    /// when their fd argument is exactly <paramref name="fd"/>, a number below the virtual floor that now
+    /// names a virtual file (a shell's <c>&lt; file</c>). Everything else is allowed here, so the first
+    /// filter still decides it.
+    /// </summary>
+    public static SockFilter[] BuildForDescriptor(IReadOnlyDictionary<int, int> fdSyscalls, int fd)
+    {
+        var program = new List<SockFilter>();
+        foreach (var (number, fdArgument) in fdSyscalls.OrderBy(r => r.Key))
+        {
+            program.Add(new(LdAbsW, 0, 0, NrOffset));
+            program.Add(new(JeqK, 0, 3, (uint)number));
+            program.Add(new(LdAbsW, 0, 0, ArgsOffset + 8 * (uint)fdArgument));
+            program.Add(new(JeqK, 0, 1, (uint)fd));
+            program.Add(Return(Constants.SECCOMP_RET_TRACE));
+        }
+        program.Add(Return(Constants.SECCOMP_RET_ALLOW));
+        return [.. program];
+    }
+
     private static SockFilter Return(uint value) => new(RetK, 0, 0, value);
 }

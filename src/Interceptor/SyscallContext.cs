@@ -113,6 +113,25 @@ public sealed class SyscallContext
 
     private static long AsResult(Transfer moved) => moved.Bytes > 0 || moved.Errno == 0 ? moved.Bytes : -moved.Errno;
 
+    /// <summary>
+    /// Adds a seccomp filter to the stopped process (to this thread, or with TSYNC to all its threads), on top
+    /// of the ones it has: filters only ever stack, and the strictest answer wins. Needs NO_NEW_PRIVS, which
+    /// the tracer set at the first exec. Returns seccomp's result.
+    /// </summary>
+    public unsafe long InstallFilter(SockFilter[] program, bool allThreads)
+    {
+        const int SYS_seccomp = 317, SECCOMP_FILTER_FLAG_TSYNC = 1;
+        int programBytes = program.Length * sizeof(SockFilter);
+        ulong scratch = StackScratch(16 + programBytes);
+        var image = new byte[16 + programBytes];
+        BitConverter.TryWriteBytes(image.AsSpan(0, 2), (ushort)program.Length);
+        BitConverter.TryWriteBytes(image.AsSpan(8, 8), scratch + 16);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(program.AsSpan()).CopyTo(image.AsSpan(16));
+        long written = WriteMemory(scratch, image);
+        if (written != image.Length) return written < 0 ? written : -Constants.EFAULT;
+        return Inject(SYS_seccomp, Constants.SECCOMP_SET_MODE_FILTER, allThreads ? (ulong)SECCOMP_FILTER_FLAG_TSYNC : 0, scratch);
+    }
+
     /// <summary>Scratch memory in the tracee below the stack's red zone, valid until the tracee resumes.</summary>
     public ulong StackScratch(int size) => (Registers.rsp - 128 - (ulong)size - 64) & ~63UL;
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PtFs.Interceptor.Native;
 using PtFs.Interceptor.Region;
@@ -8,7 +7,7 @@ namespace PtFs.Interceptor;
 // Seccomp stops, syscall-exit stops, and carrying out the handler's decisions.
 public sealed partial class Tracer
 {
-    private const int SYS_prctl = 157, SYS_seccomp = 317, SYS_execve = 59;
+    private const int SYS_prctl = 157, SYS_execve = 59;
 
     private void OnSeccompStop(TracedThread thread)
     {
@@ -238,20 +237,11 @@ public sealed partial class Tracer
     /// prctl(NO_NEW_PRIVS) and seccomp(SET_MODE_FILTER), injected once per process tree: the filter is
     /// inherited by every child and survives exec, and installing it again would stack a second copy.
     /// </summary>
-    private unsafe void InstallFilter()
+    private void InstallFilter()
     {
-        int programBytes = _filter.Length * sizeof(SockFilter);
-        ulong scratch = _context.StackScratch(16 + programBytes);
-        var image = new byte[16 + programBytes];
-        BitConverter.TryWriteBytes(image.AsSpan(0, 2), (ushort)_filter.Length);
-        BitConverter.TryWriteBytes(image.AsSpan(8, 8), scratch + 16);
-        MemoryMarshal.AsBytes(_filter.AsSpan()).CopyTo(image.AsSpan(16));
-        long written = _context.WriteMemory(scratch, image);
-        if (written != image.Length) throw new TracerException($"cannot write the seccomp filter into {_context.Pid}: {Errno.Describe((int)-written)}");
-
         long r = _context.Inject(SYS_prctl, Constants.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         if (r < 0) throw new TracerException($"prctl(PR_SET_NO_NEW_PRIVS) failed in the tracee: {Errno.Describe((int)-r)}", (int)-r);
-        r = _context.Inject(SYS_seccomp, Constants.SECCOMP_SET_MODE_FILTER, 0, scratch);
+        r = _context.InstallFilter(_filter, allThreads: false);
         if (r < 0) throw new TracerException($"seccomp(SET_MODE_FILTER) failed in the tracee: {Errno.Describe((int)-r)}", (int)-r);
         _context.Process.HasFilter = true;
     }

@@ -13,6 +13,8 @@ internal sealed class TraceeSyscall(SyscallContext context) : ISyscall
     private const int SYS_close = 3, SYS_fcntl = 72, SYS_openat = 257, AT_FDCWD = -100;
     private const int O_PATH = 0x200000, O_CLOEXEC = 0x80000, F_DUPFD = 0, F_DUPFD_CLOEXEC = 1030;
 
+    public SyscallContext Context => context;
+
     public int Pid => context.Pid;
 
     public int Tid => context.Tid;

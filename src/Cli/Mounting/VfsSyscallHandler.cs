@@ -4,13 +4,25 @@ using PtFs.Vfs.Dispatch;
 namespace PtFs.Cli.Mounting;
 
 /// <summary>Puts the VFS behind the tracer: trapped syscalls go to it, its outcomes become tracer actions.</summary>
-internal sealed class VfsSyscallHandler(VirtualFileSystem vfs) : SyscallHandler
+internal sealed class VfsSyscallHandler : SyscallHandler
 {
-    public override SeccompPolicy Policy { get; } = new(vfs.PathSyscalls, vfs.FdSyscalls, VirtualFileSystem.VirtualFdFloor);
+    private readonly VirtualFileSystem _vfs;
+
+    // Low fd numbers each process already has a filter for: filters are inherited by fork and survive exec.
+    private readonly Dictionary<int, HashSet<int>> _trappedLowFds = [];
+
+    public VfsSyscallHandler(VirtualFileSystem vfs)
+    {
+        _vfs = vfs;
+        Policy = new SeccompPolicy(vfs.PathSyscalls, vfs.FdSyscalls, VirtualFileSystem.VirtualFdFloor);
+        vfs.LowDescriptorVirtualized += TrapLowDescriptor;
+    }
+
+    public override SeccompPolicy Policy { get; }
 
     public override SyscallAction OnSyscall(SyscallContext context)
     {
-        var outcome = vfs.Handle(new TraceeSyscall(context));
+        var outcome = _vfs.Handle(new TraceeSyscall(context));
         return outcome.Kind switch
         {
             OutcomeKind.PassThrough => SyscallAction.Continue,
@@ -24,17 +36,38 @@ internal sealed class VfsSyscallHandler(VirtualFileSystem vfs) : SyscallHandler
 
     public override long OnSyscallExit(SyscallContext context, long result)
     {
-        vfs.HandleExit(new TraceeSyscall(context), result);
+        _vfs.HandleExit(new TraceeSyscall(context), result);
         return result;
     }
 
-    public override void OnExec(SyscallContext context) => vfs.ProcessExecuted(context.Pid);
+    public override void OnExec(SyscallContext context) => _vfs.ProcessExecuted(context.Pid);
 
-    public override void OnProcessStart(TracedProcess process) => vfs.ProcessStarted(process.Pid, process.Parent?.Pid);
+    public override void OnProcessStart(TracedProcess process)
+    {
+        _vfs.ProcessStarted(process.Pid, process.Parent?.Pid);
+        if (process.Parent is { } parent && _trappedLowFds.TryGetValue(parent.Pid, out var inherited)) _trappedLowFds[process.Pid] = [.. inherited];
+    }
 
-    public override void OnProcessExit(TracedProcess process, WaitStatus status) => vfs.ProcessExited(process.Pid);
+    public override void OnProcessExit(TracedProcess process, WaitStatus status)
+    {
+        _vfs.ProcessExited(process.Pid);
+        _trappedLowFds.Remove(process.Pid);
+    }
 
-    public override void OnSyscallAbandoned(TracedThread thread, SyscallRequest request) => vfs.Abandon(thread.Tid);
+    public override void OnSyscallAbandoned(TracedThread thread, SyscallRequest request) => _vfs.Abandon(thread.Tid);
+
+    /// <summary>
+    /// A virtual file got a number below the floor (dup2 onto stdin): a filter for exactly that number is
+    /// stacked on the process, in all its threads, so its reads and writes stop too.
+    /// </summary>
+    private void TrapLowDescriptor(ISyscall call, int fd)
+    {
+        if (!_trappedLowFds.TryGetValue(call.Pid, out var trapped)) _trappedLowFds[call.Pid] = trapped = [];
+        if (!trapped.Add(fd)) return;
+        var program = SeccompFilterBuilder.BuildForDescriptor(_vfs.FdSyscalls, fd);
+        long result = ((TraceeSyscall)call).Context.InstallFilter(program, allThreads: true);
+        if (result != 0) trapped.Remove(fd);
+    }
 
     /// <summary>The same syscall with one path argument replaced by a string written below the stack.</summary>
     private static SyscallAction Redirect(SyscallContext context, int argument, string absolute)

@@ -14,8 +14,11 @@ public sealed class MemoryContent : FileContent
 
     public override long Length => _length;
 
-    /// <summary>Bytes actually held, as st_blocks reports them.</summary>
-    public long AllocatedBytes => (long)_chunks.Count * ChunkSize;
+    /// <summary>
+    /// Bytes held, as st_blocks reports them: whole pages of the written part, as tmpfs counts, never more
+    /// than the chunks a sparse file actually has.
+    /// </summary>
+    public long AllocatedBytes => Math.Min((_length + 4095) & ~4095L, (long)_chunks.Count * ChunkSize);
 
     public override int Read(long offset, Span<byte> buffer)
     {

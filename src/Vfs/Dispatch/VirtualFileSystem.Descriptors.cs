@@ -14,8 +14,9 @@ public sealed partial class VirtualFileSystem
     private void RegisterDescriptors()
     {
         Register(Sys.dup, (c, p) => Duplicate(c, p, closeOnExec: false), fdArgument: 0);
-        Register(Sys.dup2, (c, p) => Duplicate(c, p, closeOnExec: false), fdArgument: 0);
-        Register(Sys.dup3, (c, p) => Duplicate(c, p, closeOnExec: ((int)c.Arg(2) & O_CLOEXEC) != 0), fdArgument: 0);
+        // dup2 and dup3 always stop: a real fd duplicated onto a virtual number replaces that virtual file.
+        Register(Sys.dup2, (c, p) => Duplicate(c, p, closeOnExec: false));
+        Register(Sys.dup3, (c, p) => Duplicate(c, p, closeOnExec: ((int)c.Arg(2) & O_CLOEXEC) != 0));
         Register(Sys.fcntl, Fcntl, fdArgument: 0);
         Register(Sys.close_range, CloseRange);
     }
@@ -24,7 +25,13 @@ public sealed partial class VirtualFileSystem
     private SyscallOutcome Duplicate(ISyscall call, ProcessFiles process, bool closeOnExec)
     {
         int fd = (int)call.Arg(0);
-        if (!process.Fds.TryGet(fd, out var d)) return SyscallOutcome.PassThrough;
+        if (!process.Fds.TryGet(fd, out var d))
+        {
+            bool ontoVirtual = call.Number is Sys.dup2 or Sys.dup3 && process.Fds.TryGet((int)call.Arg(1), out _);
+            if (!ontoVirtual) return SyscallOutcome.PassThrough;
+            int target = (int)call.Arg(1);
+            return ObserveThen(call, (_, result) => { if (result == target) Close(process, target); });
+        }
         var file = d.File;
         return ObserveThen(call, (exit, result) =>
         {

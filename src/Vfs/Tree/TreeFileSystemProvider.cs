@@ -6,6 +6,8 @@ namespace PtFs.Vfs.Tree;
 /// </summary>
 public class TreeFileSystemProvider(FileTree tree) : ReadOnlyFileSystemProvider
 {
+    private const long DirectorySize = 4096;
+
     protected FileTree Tree { get; } = tree;
 
     public override Errno GetAttributes(string path, out FileStat stat)
@@ -59,10 +61,14 @@ public class TreeFileSystemProvider(FileTree tree) : ReadOnlyFileSystemProvider
         return Errno.Ok;
     }
 
-    /// <summary>The attributes of a node as stat shows them (sizes of symlinks and files filled in).</summary>
+    /// <summary>
+    /// The attributes of a node as stat shows them: sizes of files and symlinks filled in, directories one
+    /// block, as on disk filesystems (du and ls expect something there).
+    /// </summary>
     protected static FileStat StatOf(TreeNode node) => node switch
     {
         TreeFile file => node.Stat with { Size = file.Content.Length },
+        TreeDirectory => node.Stat with { Size = DirectorySize, AllocatedBytes = DirectorySize },
         TreeSymlink link => node.Stat with { Size = System.Text.Encoding.UTF8.GetByteCount(link.Target) },
         _ => node.Stat,
     };

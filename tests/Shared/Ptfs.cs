@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PtFs.Interceptor.Tests.Support;
+namespace PtFs.Tests.Shared;
 
 /// <summary>Runs the real ptfs command line (built next to the tests) as a child process.</summary>
 internal static class Ptfs

@@ -1,4 +1,4 @@
-namespace PtFs.Interceptor.Tests.Support;
+namespace PtFs.Tests.Shared;
 
 /// <summary>A fresh directory per test, removed afterwards.</summary>
 internal sealed class TempDir : IDisposable

@@ -1,0 +1,98 @@
+using Xunit;
+
+namespace PtFs.EndToEnd.Tests;
+
+/// <summary>Real programs on a memory mount, compared with the same commands on a real directory.</summary>
+public class MemoryMountTests
+{
+    // ls -l without directory sizes and times (filesystems differ there, programs do not care).
+    private const string LongListing = "ls -lR a | grep -v '^total' | awk '{ if ($1 ~ /^d/) print $1, $2, $NF; else print $1, $2, $5, $NF }'";
+
+    [Fact]
+    public void Files_directories_and_links() => Check($$"""
+        mkdir -p a/b/c && echo one > a/f1 && printf 'two\n' > a/b/f2
+        ln -s f1 a/link && ln a/f1 a/hard && ln -s missing a/dangling
+        cat a/link; readlink a/link a/dangling
+        stat -c '%n %s %F %a %h' a/f1 a/hard a/link a/b a/b/c
+        cat a/dangling; echo "dangling=$?"
+        {{LongListing}}
+        ls -1a a
+        test -d a/b && test -f a/f1 && test -L a/link && test ! -e a/dangling && echo tests-ok
+        """);
+
+    [Fact]
+    public void Find_and_checksums() => Check("""
+        mkdir -p d/x/y d/z && for i in 1 2 3; do seq $i 5000 > d/x/y/n$i; done && head -c 100000 /etc/services > d/z/s
+        find . | sort
+        find . -type f -exec sha256sum {} + | sort
+        find d -type d | sort; find d -name 'n*' | sort; find d -newer d/x/y/n1 -type f | wc -l
+        du -a --apparent-size d | sort -k2
+        """);
+
+    [Fact]
+    public void Moving_and_removing() => Check("""
+        mkdir -p a/b && echo x > a/b/f && echo y > a/g
+        mv a/b/f a/f2 && mv a/g a/b/ && ls -1R a
+        rmdir a 2>&1; echo "rmdir=$?"
+        rm a/nothing 2>&1; echo "rm=$?"
+        mkdir a 2>&1; echo "mkdir=$?"
+        rm -r a/b && ls -1 a
+        mkdir -p e/f/g && touch e/f/g/h && rm -rf e a && ls -A; echo "left=$?"
+        """);
+
+    [Fact]
+    public void Working_directory_and_relative_paths() => Check("""
+        mkdir -p d/e && echo top > f && echo inner > d/e/g
+        cd d/e && pwd && cat g ../../f && ls .. && cd .. && pwd && cat e/g
+        cd "$ROOT" && sh -c 'cd d && pwd && cat e/g'
+        cd /tmp && cd - >/dev/null && pwd
+        """);
+
+    [Fact]
+    public void Shell_redirections() => Check("""
+        echo hi > f; echo more >> f; cat f
+        cat < f; sha256sum < f; wc -l < f
+        ls nothing > out 2>&1; cat out
+        exec 3< f; read -r line <&3; echo "read: $line"; cat <&3; exec 3<&-
+        exec 4> g; echo four >&4; exec 4>&-; cat g
+        { echo a; echo b; } > h; cat h
+        """);
+
+    [Fact]
+    public void Copy_and_archive() => Check("""
+        mkdir -p a/b && seq 1 20000 > a/b/n && echo x > a/x && ln -s b/n a/l
+        cp -a a c && find c | sort && cat c/l | tail -1
+        tar cf - a | (mkdir t && tar xf - -C t) && diff -r a t/a && echo same
+        tar cf a.tar a && tar tf a.tar | sort && mkdir u && tar xf a.tar -C u && find u -type f -exec sha256sum {} + | sort
+        """);
+
+    [Fact]
+    public void Python_os_pathlib_shutil() => Check("""
+        python3 - <<'PY'
+        import os, pathlib, shutil
+        root = pathlib.Path('.')
+        (root / 'p' / 'q').mkdir(parents=True)
+        (root / 'p' / 'a.txt').write_text('alpha\n' * 1000)
+        (root / 'p' / 'q' / 'b.bin').write_bytes(bytes(range(256)) * 64)
+        shutil.copytree('p', 'r')
+        os.rename('r/a.txt', 'r/c.txt')
+        print(sorted(os.listdir('r')), sorted(p.name for p in pathlib.Path('r').rglob('*')))
+        print(os.stat('r/c.txt').st_size, os.path.getsize('r/q/b.bin'), os.path.isdir('r/q'))
+        with open('p/a.txt', 'r+') as f:
+            f.seek(6); f.write('BETA\n'); f.seek(0); print(f.readline().strip(), f.readline().strip())
+        with open('p/a.txt', 'ab') as f:
+            f.write(b'end')
+        print(os.path.getsize('p/a.txt'), open('p/a.txt').read()[-4:])
+        os.truncate('p/a.txt', 3); print(open('p/a.txt').read())
+        for dirpath, dirnames, filenames in sorted(os.walk('.')):
+            print(dirpath, sorted(dirnames), sorted(filenames))
+        shutil.rmtree('p'); print(os.path.exists('p'))
+        try:
+            os.rmdir('r')
+        except OSError as e:
+            print(type(e).__name__, e.errno)
+        PY
+        """);
+
+    private static void Check(string script) => MountedLikeRealDirectory.Check("memory", script);
+}
