@@ -4,7 +4,7 @@ using PtFs.Vfs.Tree;
 namespace PtFs.Providers.Memory;
 
 // rename(2) and renameat2's NOREPLACE / EXCHANGE, with the kernel's checks in the kernel's order.
-public sealed partial class MemoryProvider
+public partial class MemoryProvider
 {
     public Errno Rename(string from, string to, RenameFlags flags)
     {

@@ -3,7 +3,7 @@ using PtFs.Vfs;
 namespace PtFs.Providers.Memory;
 
 // Extended attributes, kept beside the nodes they belong to (a hard link shares them).
-public sealed partial class MemoryProvider
+public partial class MemoryProvider
 {
     public Errno GetAttribute(string path, string name, out byte[] value)
     {

@@ -10,7 +10,7 @@ namespace PtFs.Providers.Memory;
 /// owners, nanosecond times, extended attributes. A file unlinked while open stays readable and writable
 /// through its handles until they are released.
 /// </summary>
-public sealed partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSystemProvider, IExtendedAttributes
+public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSystemProvider, IExtendedAttributes
 {
     private readonly ConditionalWeakTable<TreeNode, Dictionary<string, byte[]>> _xattrs = [];
 
