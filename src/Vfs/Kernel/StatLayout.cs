@@ -49,6 +49,26 @@ public static class StatLayout
         BinaryPrimitives.WriteUInt32LittleEndian(b[140..], (uint)((device & 0xff) | ((device >> 12) & ~0xffUL)));
     }
 
+    /// <summary>The attributes in a struct stat the kernel wrote (for providers that ask the host).</summary>
+    public static FileStat ReadStat(ReadOnlySpan<byte> b)
+    {
+        uint mode = BinaryPrimitives.ReadUInt32LittleEndian(b[24..]);
+        return new FileStat
+        {
+            Type = (FileType)(mode & 0xF000),
+            Mode = mode & 0xFFF,
+            Inode = BinaryPrimitives.ReadUInt64LittleEndian(b[8..]),
+            Links = (uint)BinaryPrimitives.ReadUInt64LittleEndian(b[16..]),
+            Uid = BinaryPrimitives.ReadUInt32LittleEndian(b[28..]),
+            Gid = BinaryPrimitives.ReadUInt32LittleEndian(b[32..]),
+            Size = BinaryPrimitives.ReadInt64LittleEndian(b[48..]),
+            AllocatedBytes = BinaryPrimitives.ReadInt64LittleEndian(b[64..]) * 512,
+            AccessTime = ReadTimespec(b[72..]),
+            ModifyTime = ReadTimespec(b[88..]),
+            ChangeTime = ReadTimespec(b[104..]),
+        };
+    }
+
     public static uint Mode(in FileStat s) => (uint)s.Type | (s.Mode & 0xFFF);
 
     private static long Blocks(in FileStat s) => ((s.AllocatedBytes < 0 ? s.Size : s.AllocatedBytes) + 511) / 512;
@@ -58,6 +78,9 @@ public static class StatLayout
         BinaryPrimitives.WriteInt64LittleEndian(b, t.Seconds);
         BinaryPrimitives.WriteInt64LittleEndian(b[8..], t.Nanoseconds);
     }
+
+    private static UnixTime ReadTimespec(ReadOnlySpan<byte> b) =>
+        new(BinaryPrimitives.ReadInt64LittleEndian(b), (uint)BinaryPrimitives.ReadInt64LittleEndian(b[8..]));
 
     private static void WriteStatxTime(Span<byte> b, UnixTime t)
     {

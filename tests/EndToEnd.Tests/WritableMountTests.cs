@@ -2,8 +2,11 @@ using Xunit;
 
 namespace PtFs.EndToEnd.Tests;
 
-/// <summary>Real programs on a memory mount, compared with the same commands on a real directory.</summary>
-public class MemoryMountTests
+/// <summary>
+/// Real programs on a mount, compared with the same commands on a real directory; each provider that
+/// serves a writable tree runs them all.
+/// </summary>
+public abstract class WritableMountTests
 {
     // ls -l without directory sizes and times (filesystems differ there, programs do not care).
     private const string LongListing = "ls -lR a | grep -v '^total' | awk '{ if ($1 ~ /^d/) print $1, $2, $NF; else print $1, $2, $5, $NF }'";
@@ -94,5 +97,19 @@ public class MemoryMountTests
         PY
         """);
 
-    private static void Check(string script) => MountedLikeRealDirectory.Check("memory", script);
+    protected abstract void Check(string script);
+}
+
+public class MemoryMountTests : WritableMountTests
+{
+    protected override void Check(string script) => MountedLikeRealDirectory.Check("memory", script);
+}
+
+public class PassthroughMountTests : WritableMountTests
+{
+    protected override void Check(string script)
+    {
+        using var host = new TempDir();
+        MountedLikeRealDirectory.Check("passthrough", script, host.Path);
+    }
 }
