@@ -70,6 +70,8 @@ public sealed partial class VirtualFileSystem
                 var requested = (OpenFlags)(int)call.Arg(2);
                 d.File.Flags = (d.File.Flags & ~ChangeableStatusFlags) | (requested & ChangeableStatusFlags);
                 return SyscallOutcome.Complete(0);
+            case var lockCommand when IsLockCommand(lockCommand):
+                return Lock(call, d.File, command);
             default:
                 return Unsupported(call, Errno.EINVAL);
         }

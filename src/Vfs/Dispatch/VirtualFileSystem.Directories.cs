@@ -9,7 +9,7 @@ public sealed partial class VirtualFileSystem
     private void RegisterDirectories()
     {
         Register(Sys.getdents64, (c, p) => WithFile(c, p, f => ReadDirectory(c, f)), fdArgument: 0);
-        Register(Sys.getdents, (c, p) => WithFile(c, p, _ => Unsupported(c, Errno.ENOSYS)), fdArgument: 0);
+        RefuseOnFd(Sys.getdents, Errno.ENOSYS, fdArgument: 0); // the pre-2.6.4 layout; every libc uses getdents64
         Register(Sys.getcwd, GetCwd);
         Register(Sys.chdir, ChangeDirectory);
         Register(Sys.fchdir, ChangeDirectoryToFd); // always stops: a real fchdir must also end a virtual cwd

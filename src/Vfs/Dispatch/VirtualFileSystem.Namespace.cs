@@ -33,8 +33,15 @@ public sealed partial class VirtualFileSystem
         Register(Sys.utimensat, UtimensAt);
         Register(Sys.statfs, (c, p) => StatFs(c, Locate(c, p, -1, 0, true), c.Arg(1)));
         Register(Sys.fstatfs, (c, p) => StatFs(c, FdTarget(c, p), c.Arg(1)), fdArgument: 0);
-        Register(Sys.execve, (c, p) => Locate(c, p, -1, 0, true) is { Outcome: { } done } ? done : Unsupported(c, Errno.EACCES));
-        Register(Sys.mmap, (c, p) => p.Fds.TryGet((int)c.Arg(4), out _) ? Unsupported(c, Errno.ENODEV) : SyscallOutcome.PassThrough, fdArgument: 4);
+        // Not served yet (later issues): running a program from a mount, mapping a virtual file, device nodes.
+        Refuse(Sys.execve, Errno.EACCES, -1, 0);
+        Refuse(Sys.execveat, Errno.EACCES, 0, 1);
+        RefuseOnFd(Sys.mmap, Errno.ENODEV, fdArgument: 4);
+        Refuse(Sys.mknod, Errno.EPERM, -1, 0);
+        Refuse(Sys.mknodat, Errno.EPERM, 0, 1);
+        Refuse(Sys.chroot, Errno.EPERM, -1, 0);
+        Refuse(Sys.inotify_add_watch, Errno.ENOSYS, -1, 1); // tail -f and friends fall back to polling
+        Refuse(Sys.name_to_handle_at, Errno.EOPNOTSUPP, 0, 1);
     }
 
     private static Target FdTarget(ISyscall call, ProcessFiles process) =>

@@ -16,7 +16,7 @@ public sealed partial class VirtualFileSystem
 
     private delegate SyscallOutcome Handler(ISyscall call, ProcessFiles process);
 
-    private readonly Dictionary<int, (Handler Handle, int FdArgument)> _handlers = [];
+    private readonly Dictionary<int, (Handler Handle, int FdArgument, Errno Refusal, Errno Answer)> _handlers = [];
     private readonly Dictionary<int, ProcessFiles> _processes = [];
     private readonly Dictionary<int, Action<ISyscall, long>> _pendingExits = [];
     private readonly HashSet<int> _warned = [];
@@ -35,6 +35,7 @@ public sealed partial class VirtualFileSystem
         RegisterNamespace();
         RegisterDescriptors();
         RegisterXattrs();
+        RegisterMisc();
     }
 
     public MountTable Mounts { get; }
@@ -97,7 +98,37 @@ public sealed partial class VirtualFileSystem
         return process;
     }
 
-    private void Register(int number, Handler handler, int fdArgument = -1) => _handlers[number] = (handler, fdArgument);
+    private void Register(int number, Handler handler, int fdArgument = -1) => _handlers[number] = (handler, fdArgument, Errno.Ok, Errno.Ok);
+
+    /// <summary>
+    /// A syscall whose answer on a virtual file is the one the kernel gives for a file on a filesystem without
+    /// that feature (ENOTTY for ioctl, EXDEV for copy_file_range): programs expect it and fall back quietly.
+    /// </summary>
+    private void Answer(int number, Errno errno, int fdArgument)
+    {
+        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(fdArgument), out _) ? SyscallOutcome.Fail(errno) : SyscallOutcome.PassThrough, fdArgument);
+        _handlers[number] = _handlers[number] with { Answer = errno };
+    }
+
+    /// <summary>A syscall PtFs does not serve on virtual files: they get <paramref name="errno"/>, real ones go to the kernel.</summary>
+    private void Refuse(int number, Errno errno, int dirfdArgument, int pathArgument)
+    {
+        Register(number, (c, p) => Locate(c, p, dirfdArgument, pathArgument, follow: true) is { Outcome: { } done } ? done : Unsupported(c, errno));
+        _handlers[number] = _handlers[number] with { Refusal = errno };
+    }
+
+    private void RefuseOnFd(int number, Errno errno, int fdArgument)
+    {
+        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(fdArgument), out _) ? Unsupported(c, errno) : SyscallOutcome.PassThrough, fdArgument);
+        _handlers[number] = _handlers[number] with { Refusal = errno };
+    }
+
+    /// <summary>
+    /// Every syscall the VFS looks at: when it stops, and whether virtual files are served, answered with a
+    /// plain file's errno, or refused (with which errno, and a warning).
+    /// </summary>
+    public IEnumerable<(int Number, int FdArgument, Errno Refusal, Errno Answer)> Coverage =>
+        _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument, h.Value.Refusal, h.Value.Answer));
 
     /// <summary>Runs the syscall in the kernel and <paramref name="then"/> with its result.</summary>
     private SyscallOutcome ObserveThen(ISyscall call, Action<ISyscall, long> then)

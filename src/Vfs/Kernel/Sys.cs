@@ -14,5 +14,6 @@ public static class Sys
         mkdirat = 258, fchownat = 260, futimesat = 261, newfstatat = 262, unlinkat = 263, renameat = 264, linkat = 265,
         symlinkat = 266, readlinkat = 267, fchmodat = 268, faccessat = 269, splice = 275, utimensat = 280,
         fallocate = 285, dup3 = 292, preadv = 295, pwritev = 296, renameat2 = 316, copy_file_range = 326,
-        preadv2 = 327, pwritev2 = 328, statx = 332, close_range = 436, openat2 = 437, faccessat2 = 439;
+        preadv2 = 327, pwritev2 = 328, statx = 332, mknod = 133, chroot = 161, inotify_add_watch = 254, mknodat = 259,
+        name_to_handle_at = 303, execveat = 322, close_range = 436, openat2 = 437, faccessat2 = 439;
 }

@@ -1,0 +1,72 @@
+using System.Buffers.Binary;
+using PtFs.Vfs.Kernel;
+
+namespace PtFs.Vfs.Dispatch;
+
+// The rest of the fd surface: advice, allocation, locks, ioctl, in-kernel copies, and the old time calls.
+public sealed partial class VirtualFileSystem
+{
+    private const int F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_UNLCK = 2;
+
+    private void RegisterMisc()
+    {
+        Register(Sys.fadvise64, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
+        Register(Sys.fallocate, (c, p) => WithFile(c, p, f => Allocate(f, (int)c.Arg(1), (long)c.Arg(2), (long)c.Arg(3))), fdArgument: 0);
+        Register(Sys.flock, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
+        Answer(Sys.ioctl, Errno.ENOTTY, fdArgument: 0);
+        // In-kernel copies cannot reach a provider; these errnos make cp, cat and friends fall back to read/write.
+        Answer(Sys.copy_file_range, Errno.EXDEV, fdArgument: 0);
+        Answer(Sys.sendfile, Errno.EINVAL, fdArgument: 0);
+        Answer(Sys.splice, Errno.EINVAL, fdArgument: 0);
+        Register(Sys.utime, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
+        Register(Sys.utimes, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));
+        Register(Sys.futimesat, (c, p) => OldTimes(c, Locate(c, p, 0, 1, true), c.Arg(2), microseconds: true));
+    }
+
+    /// <summary>fallocate: mode 0 grows the file to cover the range (a provider has no other kind of allocation).</summary>
+    private static SyscallOutcome Allocate(OpenFile file, int mode, long offset, long length)
+    {
+        if (!file.Flags.CanWrite()) return SyscallOutcome.Fail(Errno.EBADF);
+        if (offset < 0 || length <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
+        if (mode != 0) return SyscallOutcome.Fail(Errno.EOPNOTSUPP);
+        if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EBADF);
+        var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
+        if (errno == Errno.Ok && offset + length > stat.Size) errno = writable.SetSize(file.Handle, offset + length);
+        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+    }
+
+    /// <summary>
+    /// POSIX and OFD record locks on a virtual file. PtFs keeps no lock table yet: every lock is granted and
+    /// F_GETLK reports the range free, which is right for one program and wrong for competing ones.
+    /// </summary>
+    private static SyscallOutcome Lock(ISyscall call, OpenFile file, int command)
+    {
+        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
+        if (command is F_GETLK or F_OFD_GETLK)
+        {
+            Span<byte> type = stackalloc byte[2];
+            BinaryPrimitives.WriteInt16LittleEndian(type, F_UNLCK);
+            return call.WriteMemory(call.Arg(2), type) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
+        }
+        return SyscallOutcome.Complete(0);
+    }
+
+    private static bool IsLockCommand(int command) => command is F_GETLK or F_SETLK or F_SETLKW or F_OFD_GETLK or F_OFD_SETLK or F_OFD_SETLKW;
+
+    /// <summary>utime (struct utimbuf, seconds) and utimes/futimesat (struct timeval[2]); NULL means now.</summary>
+    private static SyscallOutcome OldTimes(ISyscall call, Target target, ulong times, bool microseconds)
+    {
+        if (target.Outcome is { } done) return done;
+        UnixTime? access = UnixTime.Now, modify = access;
+        if (times != 0)
+        {
+            var raw = new byte[microseconds ? 32 : 16];
+            if (call.ReadMemory(times, raw) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+            UnixTime At(int i) => microseconds
+                ? new UnixTime(BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(i * 16)), (uint)(BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(i * 16 + 8)) * 1000))
+                : new UnixTime(BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(i * 8)), 0);
+            (access, modify) = (At(0), At(1));
+        }
+        return Change(target, (w, path) => w.SetTimes(path, access, modify));
+    }
+}
