@@ -36,8 +36,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override long OnSyscallExit(SyscallContext context, long result)
     {
-        _vfs.HandleExit(new TraceeSyscall(context), result);
-        return result;
+        return _vfs.HandleExit(new TraceeSyscall(context), result);
     }
 
     public override void OnExec(SyscallContext context) => _vfs.ProcessExecuted(context.Pid);

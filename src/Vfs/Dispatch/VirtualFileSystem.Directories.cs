@@ -8,7 +8,9 @@ public sealed partial class VirtualFileSystem
 {
     private void RegisterDirectories()
     {
-        Register(Sys.getdents64, (c, p) => WithFile(c, p, f => ReadDirectory(c, f)), fdArgument: 0);
+        Register(Sys.getdents64, (c, p) => p.MountListings.TryGetValue((int)c.Arg(0), out var listing)
+            ? ObserveAndAmend(c, (exit, result) => result == 0 ? ListMountPoints(exit, listing) : result)
+            : WithFile(c, p, f => ReadDirectory(c, f)), fdArgument: 0);
         RefuseOnFd(Sys.getdents, Errno.ENOSYS, fdArgument: 0); // the pre-2.6.4 layout; every libc uses getdents64
         Register(Sys.getcwd, GetCwd);
         Register(Sys.chdir, ChangeDirectory);
@@ -60,6 +62,25 @@ public sealed partial class VirtualFileSystem
         return SyscallOutcome.Complete(used);
     }
 
+    /// <summary>After the kernel's last entry of a real directory: the mount points in it the disk lacks.</summary>
+    private long ListMountPoints(ISyscall call, MountListing listing)
+    {
+        const long FirstOffset = 1L << 40; // past any offset the kernel's own entries use
+        var names = Mounts.MountPointsIn(listing.Absolute).Where(n => !Path.Exists(PathText.Combine(listing.Absolute, n))).ToList();
+        var buffer = new byte[(int)Math.Min(call.Arg(2), 1 << 16)];
+        int used = 0;
+        while (listing.Listed < names.Count)
+        {
+            string name = names[listing.Listed];
+            ulong inode = 1469598103934665603UL ^ (ulong)name.GetHashCode(StringComparison.Ordinal);
+            if (!DirentLayout.TryWrite(buffer.AsSpan(used), inode, FirstOffset + listing.Listed + 1, FileType.Directory, name, out int length)) break;
+            used += length;
+            listing.Listed++;
+        }
+        if (used == 0) return 0;
+        return call.WriteMemory(call.Arg(1), buffer.AsSpan(0, used)) == Errno.Ok ? used : -(long)Errno.EFAULT;
+    }
+
     private static ulong NameInode(OpenFile file, string name)
     {
         ulong h = 1469598103934665603UL ^ file.Mount.Device;
@@ -82,8 +103,8 @@ public sealed partial class VirtualFileSystem
         {
             if (kernel.Kind == OutcomeKind.Complete) return kernel; // an error found in a mount on the way
             // A real directory: the kernel's cwd is the cwd again once it agrees.
-            _pendingExits[call.Tid] = (_, result) => { if (result == 0) { process.VirtualCwd = null; process.KernelCwd = null; } };
-            return kernel.Kind == OutcomeKind.PassThrough ? SyscallOutcome.Observe : kernel;
+            var observed = ObserveThen(call, (_, result) => { if (result == 0) { process.VirtualCwd = null; process.KernelCwd = null; } });
+            return kernel.Kind == OutcomeKind.PassThrough ? observed : kernel;
         }
         var node = target.Node!;
         if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);

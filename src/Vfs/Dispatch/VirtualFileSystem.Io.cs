@@ -21,7 +21,9 @@ public sealed partial class VirtualFileSystem
         Register(Sys.writev, (c, p) => WithFile(c, p, f => Vectored(c, f, null, write: true)), fdArgument: 0);
         Register(Sys.pwritev, (c, p) => WithFile(c, p, f => Vectored(c, f, (long)c.Arg(3), write: true)), fdArgument: 0);
         Register(Sys.pwritev2, (c, p) => WithFile(c, p, f => Vectored(c, f, (long)c.Arg(3) == -1 ? null : (long)c.Arg(3), write: true)), fdArgument: 0);
-        Register(Sys.lseek, (c, p) => WithFile(c, p, f => Seek(f, (long)c.Arg(1), (int)c.Arg(2))), fdArgument: 0);
+        Register(Sys.lseek, (c, p) => p.MountListings.TryGetValue((int)c.Arg(0), out var listing)
+            ? ObserveThen(c, (_, result) => { if (result == 0) listing.Listed = 0; }) // a rewind lists the mount points again
+            : WithFile(c, p, f => Seek(f, (long)c.Arg(1), (int)c.Arg(2))), fdArgument: 0);
         Register(Sys.ftruncate, (c, p) => WithFile(c, p, f => Truncate(f, (long)c.Arg(1))), fdArgument: 0);
         Register(Sys.fsync, (c, p) => WithFile(c, p, Flush), fdArgument: 0);
         Register(Sys.fdatasync, (c, p) => WithFile(c, p, Flush), fdArgument: 0);

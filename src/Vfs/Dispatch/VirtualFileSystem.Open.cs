@@ -32,7 +32,11 @@ public sealed partial class VirtualFileSystem
         bool create = flags.HasFlag(OpenFlags.Create), exclusive = create && flags.HasFlag(OpenFlags.Exclusive);
         bool follow = !flags.HasFlag(OpenFlags.NoFollow) && !exclusive;
         var target = Locate(call, process, dirfdArgument, pathArgument, follow);
-        if (target.Outcome is { } done) return done;
+        if (target.Outcome is { } done)
+        {
+            bool real = done.Kind is OutcomeKind.PassThrough or OutcomeKind.RedirectPath;
+            return real && target.Node is { } path && Mounts.MountPointsIn(path.Absolute).Any() ? ListWithMountPoints(call, process, path.Absolute, done) : done;
+        }
         var node = target.Node!;
         var mount = node.Mount!;
         if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile) return Unsupported(call, Errno.EOPNOTSUPP);
@@ -91,9 +95,25 @@ public sealed partial class VirtualFileSystem
         return SyscallOutcome.Complete(fd);
     }
 
+    /// <summary>
+    /// A real directory with mount points inside is opened by the kernel; the VFS remembers the fd (and has it
+    /// stop, if it is low) so that getdents64 can add the mount points the disk does not have.
+    /// </summary>
+    private SyscallOutcome ListWithMountPoints(ISyscall call, ProcessFiles process, string absolute, SyscallOutcome kernel)
+    {
+        var observed = ObserveThen(call, (exit, result) =>
+        {
+            if (result < 0) return;
+            process.MountListings[(int)result] = new MountListing(absolute);
+            if (result < VirtualFdFloor) LowDescriptorVirtualized?.Invoke(exit, (int)result);
+        });
+        return kernel.Kind == OutcomeKind.PassThrough ? observed : kernel;
+    }
+
     private SyscallOutcome Close(ISyscall call, ProcessFiles process)
     {
         int fd = (int)call.Arg(0);
+        process.MountListings.Remove(fd);
         if (process.Fds.TryGet(fd, out _)) Close(process, fd);
         return SyscallOutcome.PassThrough; // the kernel closes the placeholder (or answers EBADF itself)
     }

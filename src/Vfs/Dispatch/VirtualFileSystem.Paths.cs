@@ -6,7 +6,10 @@ public sealed partial class VirtualFileSystem
     private const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
         AT_EMPTY_PATH = 0x1000;
 
-    /// <summary>A path argument, located. Exactly one of: an outcome to return now, an open virtual fd, or a virtual node.</summary>
+    /// <summary>
+    /// A path argument, located: an outcome to return now (with the resolution when the path is real), an
+    /// open virtual fd, or a virtual node.
+    /// </summary>
     private readonly record struct Target(SyscallOutcome? Outcome, OpenFile? File, Resolution? Node)
     {
         public static Target Done(SyscallOutcome outcome) => new(outcome, null, null);
@@ -42,7 +45,8 @@ public sealed partial class VirtualFileSystem
         if (!resolution.IsVirtual)
         {
             bool kernelCanFindIt = !resolution.PassedThroughMount && (path.StartsWith('/') || dirFile is null);
-            return Target.Done(kernelCanFindIt ? SyscallOutcome.PassThrough : SyscallOutcome.RedirectPath(pathArgument, resolution.Absolute + (resolution.TrailingSlash ? "/" : "")));
+            var outcome = kernelCanFindIt ? SyscallOutcome.PassThrough : SyscallOutcome.RedirectPath(pathArgument, resolution.Absolute + (resolution.TrailingSlash ? "/" : ""));
+            return new Target(outcome, null, resolution); // the resolution tells where the real path led
         }
         return new Target(null, null, resolution);
     }

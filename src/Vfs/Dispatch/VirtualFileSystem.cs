@@ -18,7 +18,7 @@ public sealed partial class VirtualFileSystem
 
     private readonly Dictionary<int, (Handler Handle, int FdArgument, Errno Refusal, Errno Answer)> _handlers = [];
     private readonly Dictionary<int, ProcessFiles> _processes = [];
-    private readonly Dictionary<int, Action<ISyscall, long>> _pendingExits = [];
+    private readonly Dictionary<int, Func<ISyscall, long, long>> _pendingExits = [];
     private readonly HashSet<int> _warned = [];
     private readonly PathResolver _resolver;
     private readonly ILogger _log;
@@ -50,7 +50,11 @@ public sealed partial class VirtualFileSystem
     public void ProcessStarted(int pid, int? parentPid)
     {
         if (parentPid is { } parent && _processes.TryGetValue(parent, out var from))
-            _processes[pid] = new ProcessFiles(from.Fds.Fork()) { VirtualCwd = from.VirtualCwd };
+            _processes[pid] = new ProcessFiles(from.Fds.Fork())
+            {
+                VirtualCwd = from.VirtualCwd,
+                MountListings = from.MountListings.ToDictionary(l => l.Key, l => new MountListing(l.Value.Absolute) { Listed = l.Value.Listed }),
+            };
     }
 
     /// <summary>A process image was replaced: close-on-exec descriptors are gone (the kernel closed the placeholders).</summary>
@@ -58,6 +62,8 @@ public sealed partial class VirtualFileSystem
     {
         if (!_processes.TryGetValue(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
+        process.MountListings.Clear(); // directory fds rarely survive exec; a stale one must not list mount points
+        process.KernelCwd = null;
     }
 
     public void ProcessExited(int pid)
@@ -83,10 +89,22 @@ public sealed partial class VirtualFileSystem
         }
     }
 
-    /// <summary>The result of a syscall <see cref="Handle"/> chose to <see cref="SyscallOutcome.Observe"/>.</summary>
-    public void HandleExit(ISyscall call, long result)
+    /// <summary>
+    /// The result of a syscall <see cref="Handle"/> chose to <see cref="SyscallOutcome.Observe"/>; returns the
+    /// result the program gets (the same, unless the VFS adds to what the kernel did).
+    /// </summary>
+    public long HandleExit(ISyscall call, long result)
     {
-        if (_pendingExits.Remove(call.Tid, out var then)) then(call, result);
+        if (!_pendingExits.Remove(call.Tid, out var then)) return result;
+        try
+        {
+            return then(call, result);
+        }
+        catch (Exception e)
+        {
+            LogProviderFailure(_log, call.Number, call.Pid, e);
+            return result;
+        }
     }
 
     /// <summary>A thread died before its observed syscall returned.</summary>
@@ -131,9 +149,17 @@ public sealed partial class VirtualFileSystem
         _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument, h.Value.Refusal, h.Value.Answer));
 
     /// <summary>Runs the syscall in the kernel and <paramref name="then"/> with its result.</summary>
-    private SyscallOutcome ObserveThen(ISyscall call, Action<ISyscall, long> then)
+    private SyscallOutcome ObserveThen(ISyscall call, Action<ISyscall, long> then) =>
+        ObserveAndAmend(call, (exit, result) =>
+        {
+            then(exit, result);
+            return result;
+        });
+
+    /// <summary>Runs the syscall in the kernel, then lets <paramref name="amend"/> decide the result the program sees.</summary>
+    private SyscallOutcome ObserveAndAmend(ISyscall call, Func<ISyscall, long, long> amend)
     {
-        _pendingExits[call.Tid] = then;
+        _pendingExits[call.Tid] = amend;
         return SyscallOutcome.Observe;
     }
 

@@ -13,4 +13,10 @@ public sealed class ProcessFiles(FdTable fds)
     public string? KernelCwd { get; set; }
 
     public FdTable Fds { get; } = fds;
+
+    /// <summary>
+    /// Real directories open in the kernel that have mount points inside: their listings get the mount
+    /// points appended when the kernel's run out.
+    /// </summary>
+    public Dictionary<int, MountListing> MountListings { get; init; } = [];
 }

@@ -1,0 +1,41 @@
+using FluentAssertions;
+using Xunit;
+
+namespace PtFs.EndToEnd.Tests;
+
+/// <summary>The mount point as the program sees it from outside: listed in its parent, and ".." leads back out.</summary>
+public class MountPointTests
+{
+    [Fact]
+    public void A_mount_point_that_is_not_on_disk_is_listed_in_its_real_parent_once()
+    {
+        using var parent = new TempDir();
+        File.WriteAllText(parent["real"], "");
+        string at = parent["mnt"];
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c",
+            $"ls -a '{parent.Path}'; python3 -c \"import os; print(sorted(os.listdir('{parent.Path}')))\"; find '{parent.Path}' -mindepth 1 | sort");
+        run.Stdout.Should().Be($".\n..\nmnt\nreal\n['mnt', 'real']\n{at}\n{parent["real"]}\n");
+        Directory.Exists(at).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_mount_point_that_exists_on_disk_is_listed_once()
+    {
+        using var parent = new TempDir();
+        Directory.CreateDirectory(parent["mnt"]);
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", parent["mnt"], "--", "ls", "-a", parent.Path);
+        run.Stdout.Should().Be(".\n..\nmnt\n");
+    }
+
+    [Fact]
+    public void Dot_dot_from_the_mount_root_leads_to_the_real_parent()
+    {
+        using var parent = new TempDir();
+        File.WriteAllText(parent["beside"], "next to the mount\n");
+        string at = parent["mnt"];
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c",
+            $"cd '{at}' && cat ../beside && cd .. && pwd && cat '{at}/../beside'");
+        run.Stdout.Should().Be($"next to the mount\n{parent.Path}\nnext to the mount\n");
+        run.ExitCode.Should().Be(0);
+    }
+}
