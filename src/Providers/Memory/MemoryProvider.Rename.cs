@@ -15,11 +15,17 @@ public partial class MemoryProvider
         if (errno != Errno.Ok) return errno == Errno.EBUSY ? Errno.EBUSY : errno;
         toParent.Children.TryGetValue(toName, out var replaced);
 
+        // The kernel's order: NOREPLACE, a missing EXCHANGE partner, a directory into itself, onto its own
+        // ancestor, the same inode, type mismatches, then a non-empty target.
+        if (replaced is not null && flags.HasFlag(RenameFlags.NoReplace)) return Errno.EEXIST;
+        if (flags.HasFlag(RenameFlags.Exchange) && replaced is null) return Errno.ENOENT;
+        if (IsWithin(toParent, node)) return Errno.EINVAL;
+        if (replaced is not null && IsWithin(fromParent, replaced)) return flags.HasFlag(RenameFlags.Exchange) ? Errno.EINVAL : Errno.ENOTEMPTY;
+        if (replaced == node) return Errno.Ok; // the same node (or a hard link of it): nothing to do
+
         if (flags.HasFlag(RenameFlags.Exchange))
         {
-            if (replaced is null) return Errno.ENOENT;
-            if (IsWithin(toParent, node) || IsWithin(fromParent, replaced)) return Errno.EINVAL;
-            fromParent.Children[fromName] = replaced;
+            fromParent.Children[fromName] = replaced!;
             toParent.Children[toName] = node;
             if (node is TreeDirectory != replaced is TreeDirectory && fromParent != toParent)
             {
@@ -30,13 +36,10 @@ public partial class MemoryProvider
             Touched(node, replaced, fromParent, toParent);
             return Errno.Ok;
         }
-        if (replaced == node) return Errno.Ok; // the same node (or a hard link of it): nothing to do
-        if (replaced is not null && flags.HasFlag(RenameFlags.NoReplace)) return Errno.EEXIST;
         if (node is TreeDirectory)
         {
             if (replaced is not null and not TreeDirectory) return Errno.ENOTDIR;
             if (replaced is TreeDirectory { Children.Count: > 0 }) return Errno.ENOTEMPTY;
-            if (IsWithin(toParent, node)) return Errno.EINVAL; // a directory into itself
         }
         else if (replaced is TreeDirectory)
         {

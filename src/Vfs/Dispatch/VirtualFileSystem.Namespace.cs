@@ -74,7 +74,9 @@ public sealed partial class VirtualFileSystem
 
     private static SyscallOutcome Link(Target existing, Target link)
     {
+        // linkat looks the old path up completely before it looks at the new one.
         if (existing.Outcome is { Kind: OutcomeKind.Complete } failed) return failed;
+        if (existing.Outcome is null && !Named(existing).Exists) return SyscallOutcome.Fail(Errno.ENOENT);
         if (link.Outcome is { Kind: OutcomeKind.Complete } failedLink) return failedLink;
         if (existing.Outcome is { } a && link.Outcome is { } b)
             return a.Kind == OutcomeKind.PassThrough && b.Kind == OutcomeKind.PassThrough ? SyscallOutcome.PassThrough : SyscallOutcome.Fail(Errno.EXDEV);
