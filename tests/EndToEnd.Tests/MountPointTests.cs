@@ -38,4 +38,14 @@ public class MountPointTests
         run.Stdout.Should().Be($"next to the mount\n{parent.Path}\nnext to the mount\n");
         run.ExitCode.Should().Be(0);
     }
+
+    [Fact]
+    public void Proc_self_fd_and_dev_stdin_of_a_virtual_fd_name_the_virtual_file()
+    {
+        string at = "/tmp/ptfs-magic-" + Guid.NewGuid().ToString("N")[..8];
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c",
+            $"echo magic > {at}/f; exec 5< {at}/f; cat /proc/self/fd/5 /dev/fd/5; readlink /proc/self/fd/5; cat /dev/stdin < {at}/f; " +
+            $"ls -l /proc/self/fd/ | grep -o '5 -> .*'");
+        run.Stdout.Should().Be($"magic\nmagic\n{at}/f\nmagic\n5 -> {at}/f\n");
+    }
 }

@@ -15,6 +15,23 @@ public sealed partial class VirtualFileSystem
         public static Target Done(SyscallOutcome outcome) => new(outcome, null, null);
     }
 
+    /// <summary>The virtual file behind /proc/self/fd/N, /proc/PID/fd/N (this process), /dev/fd/N or /dev/std{in,out,err}.</summary>
+    private static OpenFile? MagicLink(ISyscall call, ProcessFiles process, string path)
+    {
+        string? number = path switch
+        {
+            "/dev/stdin" => "0",
+            "/dev/stdout" => "1",
+            "/dev/stderr" => "2",
+            _ when path.StartsWith("/dev/fd/", StringComparison.Ordinal) => path[8..],
+            _ when path.StartsWith("/proc/self/fd/", StringComparison.Ordinal) => path[14..],
+            _ when path.StartsWith($"/proc/{call.Pid}/fd/", StringComparison.Ordinal) => path[$"/proc/{call.Pid}/fd/".Length..],
+            _ => null,
+        };
+        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fd) &&
+            process.Fds.TryGet(fd, out var d) ? d.File : null;
+    }
+
     /// <param name="dirfdArgument">Index of the dirfd argument, or -1 for the classic calls (cwd-relative).</param>
     /// <param name="emptyPathMeansFd">AT_EMPTY_PATH was given: an empty path names the dirfd itself.</param>
     private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false)
@@ -27,6 +44,13 @@ public sealed partial class VirtualFileSystem
         {
             if (dirFile is null) return Target.Done(SyscallOutcome.PassThrough);
             return emptyPathMeansFd ? new Target(null, dirFile, null) : Target.Done(SyscallOutcome.Fail(Errno.ENOENT));
+        }
+        if (MagicLink(call, process, path) is { } linked)
+        {
+            // /proc/self/fd/N of a virtual fd names the virtual file, not the placeholder behind N. Following it
+            // reaches the file itself; the link itself (lstat) is the kernel's.
+            if (!follow) return Target.Done(SyscallOutcome.PassThrough);
+            path = linked.Absolute;
         }
 
         string start;

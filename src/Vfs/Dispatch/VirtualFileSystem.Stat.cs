@@ -32,8 +32,8 @@ public sealed partial class VirtualFileSystem
             int flags = (int)c.Arg(3);
             return Access(Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0), (int)c.Arg(2));
         });
-        Register(Sys.readlink, (c, p) => ReadLink(c, Locate(c, p, -1, 0, follow: false), c.Arg(1), (long)c.Arg(2)));
-        Register(Sys.readlinkat, (c, p) => ReadLink(c, Locate(c, p, 0, 1, follow: false, emptyPathMeansFd: true), c.Arg(2), (long)c.Arg(3)));
+        Register(Sys.readlink, (c, p) => ReadLinkOrMagic(c, p, -1, 0, c.Arg(1), (long)c.Arg(2)));
+        Register(Sys.readlinkat, (c, p) => ReadLinkOrMagic(c, p, 0, 1, c.Arg(2), (long)c.Arg(3)));
     }
 
     /// <summary>The attributes of what a target names: an open file, or a node that must exist.</summary>
@@ -96,6 +96,19 @@ public sealed partial class VirtualFileSystem
         // Root (the usual case here) may execute a regular file only if some execute bit is set.
         if ((mode & X_OK) != 0 && stat.Type == FileType.Regular && (stat.Mode & 0x49) == 0) return SyscallOutcome.Fail(Errno.EACCES);
         return SyscallOutcome.Complete(0);
+    }
+
+    /// <summary>readlink, where /proc/self/fd/N of a virtual fd answers with the virtual file's path.</summary>
+    private SyscallOutcome ReadLinkOrMagic(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, ulong buffer, long size)
+    {
+        if (call.ReadPath(call.Arg(pathArgument), out string path) == Errno.Ok && MagicLink(call, process, path) is { } file)
+        {
+            if (size <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
+            var bytes = Encoding.UTF8.GetBytes(file.Absolute);
+            int n = (int)Math.Min(bytes.Length, size);
+            return call.WriteMemory(buffer, bytes.AsSpan(0, n)) == Errno.Ok ? SyscallOutcome.Complete(n) : SyscallOutcome.Fail(Errno.EFAULT);
+        }
+        return ReadLink(call, Locate(call, process, dirfdArgument, pathArgument, follow: false, emptyPathMeansFd: true), buffer, size);
     }
 
     private static SyscallOutcome ReadLink(ISyscall call, Target target, ulong buffer, long size)
