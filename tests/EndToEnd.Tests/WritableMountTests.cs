@@ -59,6 +59,7 @@ public abstract class WritableMountTests
         exec 3< f; read -r line <&3; echo "read: $line"; cat <&3; exec 3<&-
         exec 4> g; echo four >&4; exec 4>&-; cat g
         { echo a; echo b; } > h; cat h
+        seq 1 400000 > big; sha256sum < big; sha256sum big; cat big | sha256sum; wc -c < big
         """);
 
     [Fact]
