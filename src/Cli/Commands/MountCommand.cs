@@ -16,15 +16,11 @@ internal static class MountCommand
 {
     public static Command Create()
     {
-        var provider = new Option<string>("--provider", "-p") { Description = "Which provider serves the mount: memory.", Required = true };
+        var provider = new Option<string>("--provider", "-p") { Description = "Which provider serves the mount: memory, passthrough.", Required = true };
         var source = new Option<string?>("--source", "-s") { Description = "Where the provider's data comes from (a host directory, an archive)." };
         var at = new Option<string>("--at") { Description = "The absolute path where the program sees the mount (it need not exist).", Required = true };
         var options = new Option<string[]>("--option", "-o") { Description = "A provider option, key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
-        var logLevel = new Option<LogLevel>("--log-level") { Description = "ptfs's own log level (stderr).", DefaultValueFactory = _ => LogLevel.Warning };
-        var program = new Argument<string>("PROGRAM") { Description = "The program to run (looked up in PATH)." };
-        var arguments = new Argument<string[]>("ARGS") { Description = "The program's arguments, options included.", Arity = ArgumentArity.ZeroOrMore };
-        arguments.CaptureRemainingTokens = true;
-        program.CaptureRemainingTokens = true;
+        var common = new CommonOptions();
 
         var command = new Command("mount", """
             Run PROGRAM with a provider's filesystem visible at DIR: no kernel mount, no FUSE, no root. Every
@@ -34,11 +30,12 @@ internal static class MountCommand
               ptfs mount --provider memory --at /mnt/m -- sh -c 'echo hi > /mnt/m/f && cat /mnt/m/f'
             """)
         {
-            provider, source, at, options, logLevel, program, arguments,
+            provider, source, at, options,
         };
+        common.AddTo(command);
         command.SetAction(parse => Run(
             parse.GetValue(provider)!, parse.GetValue(source), parse.GetValue(at)!, parse.GetValue(options) ?? [],
-            parse.GetValue(logLevel), parse.GetValue(program)!, parse.GetValue(arguments) ?? []));
+            parse.GetValue(common.LogLevel), parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? []));
         return command;
     }
 

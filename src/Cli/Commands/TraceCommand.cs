@@ -12,11 +12,7 @@ internal static class TraceCommand
     {
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the trace to FILE instead of stderr." };
         var stats = new Option<bool>("--stats") { Description = "Print syscalls by name, stops by kind and wall time at the end." };
-        var logLevel = new Option<LogLevel>("--log-level") { Description = "ptfs's own log level (stderr).", DefaultValueFactory = _ => LogLevel.Warning };
-        var program = new Argument<string>("PROGRAM") { Description = "The program to run (looked up in PATH)." };
-        var arguments = new Argument<string[]>("ARGS") { Description = "The program's arguments, options included.", Arity = ArgumentArity.ZeroOrMore };
-        arguments.CaptureRemainingTokens = true;
-        program.CaptureRemainingTokens = true;
+        var common = new CommonOptions();
 
         var command = new Command("trace", """
             Run PROGRAM and print each file-related syscall it makes (paths and fds), with decoded arguments,
@@ -28,11 +24,12 @@ internal static class TraceCommand
               ptfs trace -o trace.txt --stats -- python3 -c 'open("/etc/hostname").read()'
             """)
         {
-            output, stats, logLevel, program, arguments,
+            output, stats,
         };
+        common.AddTo(command);
         command.SetAction(parse => Run(
-            parse.GetValue(program)!, parse.GetValue(arguments) ?? [], parse.GetValue(output),
-            parse.GetValue(stats), parse.GetValue(logLevel)));
+            parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? [], parse.GetValue(output),
+            parse.GetValue(stats), parse.GetValue(common.LogLevel)));
         return command;
     }
 
