@@ -2,16 +2,15 @@ using System.Globalization;
 using System.Text;
 using PtFs.Interceptor;
 using PtFs.Vfs;
-using Errno = PtFs.Vfs.Errno;
 using PtFs.Vfs.Dispatch;
+using Errno = PtFs.Vfs.Errno;
 
 namespace PtFs.Cli.Mounting;
 
 /// <summary>The interceptor's stopped syscall, as the VFS asks for it: memory, paths, placeholders, /proc facts.</summary>
-internal sealed class TraceeSyscall(SyscallContext context) : ISyscall
+internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders) : ISyscall
 {
-    private const int SYS_close = 3, SYS_fcntl = 72, SYS_openat = 257, AT_FDCWD = -100;
-    private const int O_PATH = 0x200000, O_CLOEXEC = 0x80000, F_DUPFD = 0, F_DUPFD_CLOEXEC = 1030;
+    private const int AT_FDCWD = -100;
 
     public SyscallContext Context => context;
 
@@ -41,20 +40,7 @@ internal sealed class TraceeSyscall(SyscallContext context) : ISyscall
 
     public bool TryGetPayloadBuffer(out Span<byte> buffer) => context.TryGetPayloadBuffer(out buffer);
 
-    /// <summary>
-    /// openat("/", O_PATH) in the tracee, moved to the lowest free number at or above the floor, the low copy
-    /// closed: an fd that numbers, forks and closes on exec like any other and reads as nothing.
-    /// </summary>
-    public long CreatePlaceholder(bool closeOnExec)
-    {
-        ulong slash = context.StackScratch(8);
-        if (context.WriteMemory(slash, "/\0"u8) != 2) return -(long)Errno.EFAULT;
-        long low = context.Inject(SYS_openat, unchecked((ulong)AT_FDCWD), slash, O_PATH | O_CLOEXEC);
-        if (low < 0) return low;
-        long fd = context.Inject(SYS_fcntl, (ulong)low, (ulong)(closeOnExec ? F_DUPFD_CLOEXEC : F_DUPFD), VirtualFileSystem.VirtualFdFloor);
-        context.Inject(SYS_close, (ulong)low);
-        return fd;
-    }
+    public long CreatePlaceholder(bool closeOnExec) => placeholders.Create(context, closeOnExec);
 
     public string? KernelPath(int fd)
     {

@@ -7,6 +7,7 @@ namespace PtFs.Cli.Mounting;
 internal sealed class VfsSyscallHandler : SyscallHandler
 {
     private readonly VirtualFileSystem _vfs;
+    private readonly Placeholders _placeholders = new();
 
     // Low fd numbers each process already has a filter for: filters are inherited by fork and survive exec.
     private readonly Dictionary<int, HashSet<int>> _trappedLowFds = [];
@@ -22,7 +23,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override SyscallAction OnSyscall(SyscallContext context)
     {
-        var outcome = _vfs.Handle(new TraceeSyscall(context));
+        var outcome = _vfs.Handle(new TraceeSyscall(context, _placeholders));
         return outcome.Kind switch
         {
             OutcomeKind.PassThrough => SyscallAction.Continue,
@@ -36,20 +37,26 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override long OnSyscallExit(SyscallContext context, long result)
     {
-        return _vfs.HandleExit(new TraceeSyscall(context), result);
+        return _vfs.HandleExit(new TraceeSyscall(context, _placeholders), result);
     }
 
-    public override void OnExec(SyscallContext context) => _vfs.ProcessExecuted(context.Pid);
+    public override void OnExec(SyscallContext context)
+    {
+        _vfs.ProcessExecuted(context.Pid);
+        _placeholders.Forget(context.Pid); // the template was close-on-exec
+    }
 
     public override void OnProcessStart(TracedProcess process)
     {
         _vfs.ProcessStarted(process.Pid, process.Parent?.Pid);
+        if (process.Parent is { } forkedFrom) _placeholders.Forked(forkedFrom.Pid, process.Pid);
         if (process.Parent is { } parent && _trappedLowFds.TryGetValue(parent.Pid, out var inherited)) _trappedLowFds[process.Pid] = [.. inherited];
     }
 
     public override void OnProcessExit(TracedProcess process, WaitStatus status)
     {
         _vfs.ProcessExited(process.Pid);
+        _placeholders.Forget(process.Pid);
         _trappedLowFds.Remove(process.Pid);
     }
 
