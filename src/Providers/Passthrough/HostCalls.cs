@@ -9,7 +9,7 @@ namespace PtFs.Providers.Passthrough;
 internal static unsafe partial class HostCalls
 {
     public const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
-    public const int O_RDONLY = 0, O_ACCMODE = 3, O_CREAT = 0x40, O_EXCL = 0x80, O_APPEND = 0x400, O_DIRECTORY = 0x10000,
+    public const int O_RDONLY = 0, O_ACCMODE = 3, O_CREAT = 0x40, O_EXCL = 0x80, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000,
         O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public const ulong RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08, RESOLVE_NO_MAGICLINKS = 0x02;
     private const long SYS_openat2 = 437;
@@ -86,6 +86,9 @@ internal static unsafe partial class HostCalls
 
     [LibraryImport("libc.so.6", SetLastError = true)]
     public static partial int fchmod(int fd, uint mode);
+
+    [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chmod(string path, uint mode);
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags);

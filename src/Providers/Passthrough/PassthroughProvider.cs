@@ -64,7 +64,7 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
                     var name = record[19..length];
                     string text = Encoding.UTF8.GetString(name[..name.IndexOf((byte)0)]);
                     if (text is not "." and not "..")
-                        list.Add(new DirectoryEntry(text, TypeOf(record[18]), BinaryPrimitives.ReadUInt64LittleEndian(record)));
+                        list.Add(new DirectoryEntry(text, TypeOf(fd, text, record[18]), BinaryPrimitives.ReadUInt64LittleEndian(record)));
                     at += length;
                 }
             }
@@ -94,8 +94,14 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
     {
         handle = null!;
         int access = (int)flags & O_ACCMODE;
-        int fd = OpenBeneath(_root, Relative(path), access | O_NOFOLLOW | ((int)flags & O_DIRECTORY));
+        // O_NONBLOCK: a FIFO or device in the host directory must not stop the tracer inside open.
+        int fd = OpenBeneath(_root, Relative(path), access | O_NOFOLLOW | O_NONBLOCK | ((int)flags & O_DIRECTORY));
         if (fd < 0) return (Errno)LastError;
+        if (GetAttributes(new HostHandle(path, flags, fd), out var stat) != Errno.Ok || stat.Type is not (FileType.Regular or FileType.Directory))
+        {
+            close(fd);
+            return Errno.ENXIO; // only files and directories are served
+        }
         handle = new HostHandle(path, flags, fd);
         return Errno.Ok;
     }
@@ -159,7 +165,7 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
     public Errno MakeDirectory(string path, uint mode, uint uid, uint gid) => InParent(path, (dir, name) =>
     {
         if (mkdirat(dir, name, mode) < 0) return -1;
-        fchmodat(dir, name, mode, 0);
+        fchmodat(dir, name, mode, AT_SYMLINK_NOFOLLOW);
         GiveAway(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW);
         return 0;
     });
@@ -181,10 +187,14 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         return 0;
     });
 
-    public Errno SetMode(string path, uint mode) => path == "/" ? Errno.EPERM : InParent(path, (dir, name) => fchmodat(dir, name, mode, 0));
+    // NOFOLLOW: a symlink swapped in for the name must not lead the change outside the root.
+    public Errno SetMode(string path, uint mode) => path == "/"
+        ? Check(chmod($"/proc/self/fd/{_root}", mode))
+        : InParent(path, (dir, name) => fchmodat(dir, name, mode, AT_SYMLINK_NOFOLLOW));
 
-    public Errno SetOwner(string path, uint uid, uint gid) =>
-        path == "/" ? Errno.EPERM : InParent(path, (dir, name) => fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW));
+    public Errno SetOwner(string path, uint uid, uint gid) => path == "/"
+        ? Check(fchownat(_root, "", uid, gid, AT_EMPTY_PATH))
+        : InParent(path, (dir, name) => fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW));
 
     public unsafe Errno SetTimes(string path, UnixTime? access, UnixTime? modify)
     {
@@ -218,12 +228,15 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
 
     private static Errno Check(int result) => result < 0 ? (Errno)LastError : Errno.Ok;
 
-    private static FileType TypeOf(byte direntType) => direntType switch
+    /// <summary>d_type is the S_IFMT bits shifted down; a filesystem that says DT_UNKNOWN is asked with lstat.</summary>
+    private static unsafe FileType TypeOf(int directory, string name, byte direntType)
     {
-        4 => FileType.Directory,
-        10 => FileType.Symlink,
-        _ => FileType.Regular,
-    };
+        if (direntType != 0) return (FileType)(direntType << 12);
+        var buffer = stackalloc byte[StatLayout.StatSize];
+        return fstatat(directory, name, buffer, AT_SYMLINK_NOFOLLOW) == 0
+            ? StatLayout.ReadStat(new ReadOnlySpan<byte>(buffer, StatLayout.StatSize)).Type
+            : FileType.Regular;
+    }
 
     /// <summary>Runs <paramref name="call"/> on the parent directory's fd (opened beneath the root) and the last name.</summary>
     private Errno InParent(string path, Func<int, string, int> call)

@@ -83,6 +83,8 @@ public sealed partial class VirtualFileSystem
         if (!file.Flags.CanWrite()) return SyscallOutcome.Fail(Errno.EBADF);
         if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EBADF);
         if (count < 0 || at < 0) return SyscallOutcome.Fail(Errno.EINVAL);
+        if (count == 0) return SyscallOutcome.Complete(0); // nothing written: the size stays, even past a seek
+        if ((at ?? file.Offset) > long.MaxValue - count) return SyscallOutcome.Fail(Errno.EFBIG);
         var data = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, Math.Min(count, int.MaxValue - 4095)));
         try
         {
@@ -179,6 +181,7 @@ public sealed partial class VirtualFileSystem
 
     private static SyscallOutcome Truncate(OpenFile file, long size)
     {
+        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
         if (!file.Flags.CanWrite() || file.Type != FileType.Regular) return SyscallOutcome.Fail(Errno.EINVAL);
         if (size < 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);

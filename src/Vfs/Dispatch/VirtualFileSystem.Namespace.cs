@@ -6,7 +6,7 @@ namespace PtFs.Vfs.Dispatch;
 // rename, link, symlink, truncate, modes, owners, times, statfs; exec and mmap are refused for now.
 public sealed partial class VirtualFileSystem
 {
-    private const long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+    private const long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2, ST_RDONLY = 1, ST_VALID = 0x20;
 
     private void RegisterNamespace()
     {
@@ -32,7 +32,7 @@ public sealed partial class VirtualFileSystem
         });
         Register(Sys.utimensat, UtimensAt);
         Register(Sys.statfs, (c, p) => StatFs(c, Locate(c, p, -1, 0, true), c.Arg(1)));
-        Register(Sys.fstatfs, (c, p) => StatFs(c, FdTarget(c, p), c.Arg(1)), fdArgument: 0);
+        Register(Sys.fstatfs, (c, p) => StatFs(c, FdTarget(c, p, pathOnlyAllowed: true), c.Arg(1)), fdArgument: 0);
         // Not served yet (later issues): running a program from a mount, mapping a virtual file, device nodes.
         Refuse(Sys.execve, Errno.EACCES, -1, 0);
         Refuse(Sys.execveat, Errno.EACCES, 0, 1);
@@ -44,8 +44,13 @@ public sealed partial class VirtualFileSystem
         Refuse(Sys.name_to_handle_at, Errno.EOPNOTSUPP, 0, 1);
     }
 
-    private static Target FdTarget(ISyscall call, ProcessFiles process) =>
-        process.Fds.TryGet((int)call.Arg(0), out var d) ? new Target(null, d.File, null) : Target.Done(SyscallOutcome.PassThrough);
+    /// <summary>The open file behind argument 0; an O_PATH fd gives EBADF unless the call accepts one (fstatfs does).</summary>
+    private static Target FdTarget(ISyscall call, ProcessFiles process, bool pathOnlyAllowed = false)
+    {
+        if (!process.Fds.TryGet((int)call.Arg(0), out var d)) return Target.Done(SyscallOutcome.PassThrough);
+        if (!pathOnlyAllowed && d.File.Flags.HasFlag(OpenFlags.Path)) return Target.Done(SyscallOutcome.Fail(Errno.EBADF));
+        return new Target(null, d.File, null);
+    }
 
     /// <summary>The mount and path a target names (an open file by the path it was opened with).</summary>
     private static (Mounts.Mount Mount, string Path, bool Exists) Named(Target target) => target.File is { } f
@@ -169,7 +174,7 @@ public sealed partial class VirtualFileSystem
         // struct statfs (x86_64, 120 bytes): type, bsize, blocks, bfree, bavail, files, ffree, fsid[2], namelen, frsize, flags, spare[4].
         Span<byte> image = stackalloc byte[120];
         image.Clear();
-        long[] fields = [s.Type, s.BlockSize, s.TotalBlocks, s.FreeBlocks, s.FreeBlocks, s.TotalInodes, s.FreeInodes, (long)mount.Device, s.MaxNameLength, s.BlockSize, mount.Writable is null ? 1 : 0];
+        long[] fields = [s.Type, s.BlockSize, s.TotalBlocks, s.FreeBlocks, s.FreeBlocks, s.TotalInodes, s.FreeInodes, (long)mount.Device, s.MaxNameLength, s.BlockSize, ST_VALID | (mount.Writable is null ? ST_RDONLY : 0)];
         for (int i = 0; i < fields.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(image[(i * 8)..], fields[i]);
         return call.WriteMemory(buffer, image) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
     }

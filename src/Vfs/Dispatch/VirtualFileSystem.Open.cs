@@ -22,7 +22,12 @@ public sealed partial class VirtualFileSystem
         if (call.Arg(3) < 24) return SyscallOutcome.Fail(Errno.EINVAL);
         if (call.ReadMemory(call.Arg(2), how) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
         ulong flags = BitConverter.ToUInt64(how), mode = BitConverter.ToUInt64(how[8..]), resolve = BitConverter.ToUInt64(how[16..]);
-        if (resolve != 0) return Unsupported(call, Errno.EOPNOTSUPP);
+        if (resolve != 0)
+        {
+            // RESOLVE_* restrictions are the kernel's to apply to real paths; on virtual ones PtFs has none yet.
+            var target = Locate(call, process, 0, 1, follow: true);
+            return target.Outcome is { } real ? real : Unsupported(call, Errno.EOPNOTSUPP);
+        }
         return Open(call, process, 0, 1, (int)flags, (uint)mode);
     }
 

@@ -25,11 +25,6 @@ public static class DirentLayout
         return true;
     }
 
-    public static byte DirentType(FileType type) => type switch
-    {
-        FileType.Directory => 4,
-        FileType.Regular => 8,
-        FileType.Symlink => 10,
-        _ => 0,
-    };
+    /// <summary>DT_* is the file type's S_IFMT bits shifted down (DT_REG 8, DT_DIR 4, DT_LNK 10, DT_FIFO 1...).</summary>
+    public static byte DirentType(FileType type) => (byte)(((int)type >> 12) & 0xF);
 }
