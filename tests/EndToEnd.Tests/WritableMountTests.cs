@@ -98,6 +98,31 @@ public abstract class WritableMountTests
         PY
         """);
 
+    [Fact]
+    public void Edge_cases_found_in_review() => Check("""
+        echo data > f; mkdir d
+        python3 - <<'PY'
+        import os, fcntl, termios, struct, errno as E
+        def t(name, f):
+            try: print(name, f())
+            except OSError as e: print(name, E.errorcode[e.errno])
+        fd = os.open('f', os.O_RDONLY)
+        t('fionread', lambda: struct.unpack('i', fcntl.ioctl(fd, termios.FIONREAD, b'\0\0\0\0'))[0])
+        t('fioclex', lambda: (fcntl.ioctl(fd, termios.FIOCLEX), fcntl.fcntl(fd, fcntl.F_GETFD))[1])
+        t('tcgets', lambda: fcntl.ioctl(fd, termios.TCGETS, bytes(64)) and 'ok')
+        w = os.open('f', os.O_WRONLY); os.lseek(w, 100, 0); t('write0', lambda: (os.write(w, b''), os.stat('f').st_size))
+        t('rdonly_trunc', lambda: (os.close(os.open('f', os.O_RDONLY | os.O_TRUNC)), os.stat('f').st_size))
+        t('creat_dir', lambda: os.open('g', os.O_CREAT | os.O_DIRECTORY | os.O_RDONLY, 0o644))
+        t('mkdir_file_slash', lambda: os.mkdir('f/'))
+        t('rmdir_dotdot', lambda: os.rmdir('d/..'))
+        t('rename_slash', lambda: os.rename('f', 'nf/'))
+        t('symlink_slash', lambda: os.symlink('x', 's/'))
+        t('listdir_fd', lambda: sorted(os.listdir(f'/proc/self/fd/{os.open(".", os.O_RDONLY)}/')))
+        PY
+        umask 077; echo y > "$ROOT/../ptfs-plain-$$" && chmod 644 "$ROOT/../ptfs-plain-$$"
+        cp -p "$ROOT/../ptfs-plain-$$" b && mv "$ROOT/../ptfs-plain-$$" c && sed -i s/y/z/ c && ls -l b c | cut -c1-10; cat c
+        """);
+
     protected abstract void Check(string script);
 }
 

@@ -120,6 +120,8 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
         public long CreatePlaceholder(bool closeOnExec) => process.Allocate(VirtualFileSystem.VirtualFdFloor);
 
+        public long SetCloseOnExec(int fd, bool closeOnExec) => process.KernelFds.Contains(fd) ? 0 : -9;
+
         public string? KernelPath(int fd) => "/";
 
         public Credentials Credentials() => new(1000, 1000, 0x12);

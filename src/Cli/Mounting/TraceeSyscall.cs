@@ -10,7 +10,7 @@ namespace PtFs.Cli.Mounting;
 /// <summary>The interceptor's stopped syscall, as the VFS asks for it: memory, paths, placeholders, /proc facts.</summary>
 internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders) : ISyscall
 {
-    private const int AT_FDCWD = -100;
+    private const int AT_FDCWD = -100, SYS_fcntl = 72, F_SETFD = 2, FD_CLOEXEC = 1;
 
     public SyscallContext Context => context;
 
@@ -41,6 +41,8 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
     public bool TryGetPayloadBuffer(out Span<byte> buffer) => context.TryGetPayloadBuffer(out buffer);
 
     public long CreatePlaceholder(bool closeOnExec) => placeholders.Create(context, closeOnExec);
+
+    public long SetCloseOnExec(int fd, bool closeOnExec) => context.Inject(SYS_fcntl, (ulong)fd, F_SETFD, closeOnExec ? FD_CLOEXEC : 0UL);
 
     public string? KernelPath(int fd)
     {

@@ -160,7 +160,9 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         finally { close(fd); }
     }
 
-    public Errno SetSize(FileHandle handle, long size) => Check(ftruncate(((HostHandle)handle).Fd, size));
+    // O_RDONLY|O_TRUNC truncates too, but not through a read-only fd: then by the name it was opened with.
+    public Errno SetSize(FileHandle handle, long size) =>
+        handle.Flags.CanWrite() ? Check(ftruncate(((HostHandle)handle).Fd, size)) : SetSize(handle.Path, size);
 
     public Errno MakeDirectory(string path, uint mode, uint uid, uint gid) => InParent(path, (dir, name) =>
     {

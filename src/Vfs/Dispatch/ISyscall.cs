@@ -29,6 +29,9 @@ public interface ISyscall
     /// <summary>Makes an inert kernel fd at or above the virtual floor in the process; the fd, or -errno.</summary>
     long CreatePlaceholder(bool closeOnExec);
 
+    /// <summary>Sets or clears FD_CLOEXEC on a placeholder fd in the process (fcntl works on O_PATH fds, ioctl does not).</summary>
+    long SetCloseOnExec(int fd, bool closeOnExec);
+
     /// <summary>The kernel's idea of the process's working directory (AT_FDCWD), or of one of its real fds.</summary>
     string? KernelPath(int fd);
 

@@ -15,8 +15,8 @@ public sealed partial class VirtualFileSystem
         Register(Sys.getcwd, GetCwd);
         Register(Sys.chdir, ChangeDirectory);
         Register(Sys.fchdir, ChangeDirectoryToFd); // always stops: a real fchdir must also end a virtual cwd
-        Register(Sys.mkdir, (c, p) => MakeDirectory(c, Locate(c, p, -1, 0, follow: false), (uint)c.Arg(1)));
-        Register(Sys.mkdirat, (c, p) => MakeDirectory(c, Locate(c, p, 0, 1, follow: false), (uint)c.Arg(2)));
+        Register(Sys.mkdir, (c, p) => MakeDirectory(c, p, -1, 0, (uint)c.Arg(1)));
+        Register(Sys.mkdirat, (c, p) => MakeDirectory(c, p, 0, 1, (uint)c.Arg(2)));
         Register(Sys.rmdir, (c, p) => Remove(c, p, -1, 0, directory: true));
         Register(Sys.unlink, (c, p) => Remove(c, p, -1, 0, directory: false));
         Register(Sys.unlinkat, (c, p) => Remove(c, p, 0, 1, directory: ((int)c.Arg(2) & AT_REMOVEDIR) != 0));
@@ -122,8 +122,13 @@ public sealed partial class VirtualFileSystem
         return SyscallOutcome.Complete(0);
     }
 
-    private static SyscallOutcome MakeDirectory(ISyscall call, Target target, uint mode)
+    private SyscallOutcome MakeDirectory(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, uint mode)
     {
+        var target = Locate(call, process, dirfdArgument, pathArgument, follow: false);
+        // "file/" names something that exists: mkdir says EEXIST where a lookup would say ENOTDIR.
+        if (target.Outcome is { Kind: OutcomeKind.Complete } notDirectory && notDirectory.Result == -(long)Errno.ENOTDIR &&
+            call.ReadPath(call.Arg(pathArgument), out string raw) == Errno.Ok && raw.EndsWith('/'))
+            return SyscallOutcome.Fail(Errno.EEXIST);
         if (target.Outcome is { } done) return done;
         var node = target.Node!;
         if (node.Exists) return SyscallOutcome.Fail(Errno.EEXIST);
@@ -139,8 +144,12 @@ public sealed partial class VirtualFileSystem
         if (target.Outcome is { } done) return done;
         var node = target.Node!;
         if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
-        if (directory && call.ReadPath(call.Arg(pathArgument), out string raw) == Errno.Ok && (raw.EndsWith("/.") || raw == "."))
-            return SyscallOutcome.Fail(Errno.EINVAL);
+        if (directory && call.ReadPath(call.Arg(pathArgument), out string raw) == Errno.Ok)
+        {
+            string last = raw.TrimEnd('/');
+            if (last == "." || last.EndsWith("/.", StringComparison.Ordinal)) return SyscallOutcome.Fail(Errno.EINVAL);
+            if (last == ".." || last.EndsWith("/..", StringComparison.Ordinal)) return SyscallOutcome.Fail(Errno.ENOTEMPTY);
+        }
         if (node.Inside == "/") return SyscallOutcome.Fail(Errno.EBUSY); // a mount point
         if (Mounts.Mounts.Any(m => m.Point == node.Absolute)) return SyscallOutcome.Fail(Errno.EBUSY);
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);

@@ -6,6 +6,7 @@ namespace PtFs.Vfs.Dispatch;
 // The rest of the fd surface: advice, allocation, locks, ioctl, in-kernel copies, and the old time calls.
 public sealed partial class VirtualFileSystem
 {
+    private const uint FIONREAD = 0x541B, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452;
     private const int F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_UNLCK = 2;
 
     private void RegisterMisc()
@@ -13,7 +14,7 @@ public sealed partial class VirtualFileSystem
         Register(Sys.fadvise64, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
         Register(Sys.fallocate, (c, p) => WithFile(c, p, f => Allocate(f, (int)c.Arg(1), (long)c.Arg(2), (long)c.Arg(3))), fdArgument: 0);
         Register(Sys.flock, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
-        Answer(Sys.ioctl, Errno.ENOTTY, fdArgument: 0);
+        Register(Sys.ioctl, (c, p) => WithFile(c, p, f => Ioctl(c, p, f)), fdArgument: 0);
         // In-kernel copies cannot reach a provider; these errnos make cp, cat and friends fall back to read/write.
         Answer(Sys.copy_file_range, Errno.EXDEV, fdArgument: 0);
         Answer(Sys.sendfile, Errno.EINVAL, fdArgument: 0);
@@ -21,6 +22,38 @@ public sealed partial class VirtualFileSystem
         Register(Sys.utime, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
         Register(Sys.utimes, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));
         Register(Sys.futimesat, (c, p) => OldTimes(c, Locate(c, p, 0, 1, true), c.Arg(2), microseconds: true));
+    }
+
+    /// <summary>
+    /// The ioctls the kernel answers for every file (libuv sets close-on-exec with FIOCLEX, shells ask
+    /// FIONREAD); anything else is ENOTTY, as for a file on a filesystem without ioctls.
+    /// </summary>
+    private static SyscallOutcome Ioctl(ISyscall call, ProcessFiles process, OpenFile file)
+    {
+        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
+        switch ((uint)call.Arg(1))
+        {
+            case FIOCLEX or FIONCLEX:
+                bool closeOnExec = (uint)call.Arg(1) == FIOCLEX;
+                long set = call.SetCloseOnExec((int)call.Arg(0), closeOnExec); // the placeholder's flag must agree
+                if (set == 0) process.Fds.SetCloseOnExec((int)call.Arg(0), closeOnExec);
+                return SyscallOutcome.Complete(set);
+            case FIOASYNC:
+                return SyscallOutcome.Complete(0);
+            case FIONBIO:
+                Span<byte> on = stackalloc byte[4];
+                if (call.ReadMemory(call.Arg(2), on) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+                file.Flags = BinaryPrimitives.ReadInt32LittleEndian(on) != 0 ? file.Flags | OpenFlags.NonBlock : file.Flags & ~OpenFlags.NonBlock;
+                return SyscallOutcome.Complete(0);
+            case FIONREAD when file.Type == FileType.Regular:
+                var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
+                if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+                Span<byte> count = stackalloc byte[4];
+                BinaryPrimitives.WriteInt32LittleEndian(count, (int)Math.Clamp(stat.Size - file.Offset, 0, int.MaxValue));
+                return call.WriteMemory(call.Arg(2), count) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
+            default:
+                return SyscallOutcome.Fail(Errno.ENOTTY);
+        }
     }
 
     /// <summary>fallocate: mode 0 grows the file to cover the range (a provider has no other kind of allocation).</summary>

@@ -68,8 +68,11 @@ public sealed partial class VirtualFileSystem
                 : SyscallOutcome.Fail(Errno.EXDEV);
         if (fromReal || toReal) return SyscallOutcome.Fail(Errno.EXDEV); // across a mount boundary, as between filesystems
         var (fromMount, fromPath, fromExists) = Named(from);
-        var (toMount, toPath, _) = Named(to);
+        var (toMount, toPath, toExists) = Named(to);
         if (!fromExists) return SyscallOutcome.Fail(Errno.ENOENT);
+        bool fromIsDirectory = from.File?.Type == FileType.Directory || from.Node?.Stat.Type == FileType.Directory;
+        if (!fromIsDirectory && (from.Node?.TrailingSlash == true || (!toExists && to.Node?.TrailingSlash == true)))
+            return SyscallOutcome.Fail(Errno.ENOTDIR); // "file/" on either side names a directory that is not there
         if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
         if (fromPath == "/" || toPath == "/") return SyscallOutcome.Fail(Errno.EBUSY);
         if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
@@ -90,6 +93,7 @@ public sealed partial class VirtualFileSystem
         var (toMount, toPath, toExists) = Named(link);
         if (!fromExists) return SyscallOutcome.Fail(Errno.ENOENT);
         if (toExists) return SyscallOutcome.Fail(Errno.EEXIST);
+        if (link.Node?.TrailingSlash == true) return SyscallOutcome.Fail(Errno.ENOENT);
         if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
         if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         var errno = writable.Link(fromPath, toPath);
@@ -103,6 +107,7 @@ public sealed partial class VirtualFileSystem
         if (linkTarget.Length == 0) return SyscallOutcome.Fail(Errno.ENOENT);
         var (mount, path, exists) = Named(link);
         if (exists) return SyscallOutcome.Fail(Errno.EEXIST);
+        if (link.Node?.TrailingSlash == true) return SyscallOutcome.Fail(Errno.ENOENT);
         if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         var who = call.Credentials();
         var errno = writable.Symlink(linkTarget, path, who.Uid, who.Gid);

@@ -45,6 +45,7 @@ public sealed partial class VirtualFileSystem
         var node = target.Node!;
         var mount = node.Mount!;
         if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile) return Unsupported(call, Errno.EOPNOTSUPP);
+        if (create && flags.HasFlag(OpenFlags.Directory)) return SyscallOutcome.Fail(Errno.EINVAL); // as Linux since 6.4
         bool pathOnly = flags.HasFlag(OpenFlags.Path);
         bool writing = flags.CanWrite();
 
@@ -67,7 +68,8 @@ public sealed partial class VirtualFileSystem
             if (type == FileType.Symlink && !pathOnly) return SyscallOutcome.Fail(Errno.ELOOP); // O_NOFOLLOW on a symlink
             if (flags.HasFlag(OpenFlags.Directory) && type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
             if (!pathOnly && type == FileType.Directory && (writing || create)) return SyscallOutcome.Fail(Errno.EISDIR);
-            if (!pathOnly && writing && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
+            bool truncating = flags.HasFlag(OpenFlags.Truncate) && type == FileType.Regular; // even O_RDONLY, as Linux does
+            if (!pathOnly && (writing || truncating) && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
             if (pathOnly)
             {
                 handle = new FileHandle(node.Inside, flags); // O_PATH: no open in the provider, nothing to read
@@ -76,7 +78,7 @@ public sealed partial class VirtualFileSystem
             {
                 var errno = mount.Provider.Open(node.Inside, flags, out handle);
                 if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-                if (writing && flags.HasFlag(OpenFlags.Truncate) && type == FileType.Regular)
+                if (truncating)
                 {
                     errno = mount.Writable!.SetSize(handle, 0);
                     if (errno != Errno.Ok)
@@ -97,6 +99,7 @@ public sealed partial class VirtualFileSystem
             return SyscallOutcome.Complete(fd);
         }
         process.Fds.Set((int)fd, file, closeOnExec);
+        if (fd < VirtualFdFloor) LowDescriptorVirtualized?.Invoke(call, (int)fd); // RLIMIT_NOFILE kept it below the floor
         return SyscallOutcome.Complete(fd);
     }
 

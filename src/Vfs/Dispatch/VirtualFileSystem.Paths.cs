@@ -15,10 +15,14 @@ public sealed partial class VirtualFileSystem
         public static Target Done(SyscallOutcome outcome) => new(outcome, null, null);
     }
 
-    /// <summary>The virtual file behind /proc/self/fd/N, /proc/PID/fd/N (this process), /dev/fd/N or /dev/std{in,out,err}.</summary>
-    private static OpenFile? MagicLink(ISyscall call, ProcessFiles process, string path)
+    /// <summary>
+    /// The virtual file behind /proc/self/fd/N, /proc/PID/fd/N (this process), /dev/fd/N or /dev/std{in,out,err},
+    /// and what follows N in the path.
+    /// </summary>
+    private static OpenFile? MagicLink(ISyscall call, ProcessFiles process, string path, out string rest)
     {
-        string? number = path switch
+        rest = "";
+        string? tail = path switch
         {
             "/dev/stdin" => "0",
             "/dev/stdout" => "1",
@@ -28,7 +32,10 @@ public sealed partial class VirtualFileSystem
             _ when path.StartsWith($"/proc/{call.Pid}/fd/", StringComparison.Ordinal) => path[$"/proc/{call.Pid}/fd/".Length..],
             _ => null,
         };
-        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fd) &&
+        if (tail is null) return null;
+        int slash = tail.IndexOf('/');
+        if (slash >= 0) (tail, rest) = (tail[..slash], tail[slash..]); // /proc/self/fd/N/inside/a/directory
+        return int.TryParse(tail, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fd) &&
             process.Fds.TryGet(fd, out var d) ? d.File : null;
     }
 
@@ -45,12 +52,12 @@ public sealed partial class VirtualFileSystem
             if (dirFile is null) return Target.Done(SyscallOutcome.PassThrough);
             return emptyPathMeansFd ? new Target(null, dirFile, null) : Target.Done(SyscallOutcome.Fail(Errno.ENOENT));
         }
-        if (MagicLink(call, process, path) is { } linked)
+        if (MagicLink(call, process, path, out string rest) is { } linked)
         {
             // /proc/self/fd/N of a virtual fd names the virtual file, not the placeholder behind N. Following it
             // reaches the file itself; the link itself (lstat) is the kernel's.
-            if (!follow) return Target.Done(SyscallOutcome.PassThrough);
-            path = linked.Absolute;
+            if (!follow && rest.Length == 0) return Target.Done(SyscallOutcome.PassThrough);
+            path = linked.Absolute + rest;
         }
 
         string start;

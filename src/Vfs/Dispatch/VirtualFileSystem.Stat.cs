@@ -101,7 +101,7 @@ public sealed partial class VirtualFileSystem
     /// <summary>readlink, where /proc/self/fd/N of a virtual fd answers with the virtual file's path.</summary>
     private SyscallOutcome ReadLinkOrMagic(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, ulong buffer, long size)
     {
-        if (call.ReadPath(call.Arg(pathArgument), out string path) == Errno.Ok && MagicLink(call, process, path) is { } file)
+        if (call.ReadPath(call.Arg(pathArgument), out string path) == Errno.Ok && MagicLink(call, process, path, out string rest) is { } file && rest.Length == 0)
         {
             if (size <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
             var bytes = Encoding.UTF8.GetBytes(file.Absolute);
@@ -115,9 +115,10 @@ public sealed partial class VirtualFileSystem
     {
         if (target.Outcome is { } done) return done;
         if (size <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
-        var node = target.Node;
-        if (node is null || !node.Exists) return SyscallOutcome.Fail(node is null ? Errno.EINVAL : Errno.ENOENT);
-        var errno = node.Mount!.Provider.ReadLink(node.Inside, out string linkTarget);
+        var (mount, path, exists) = Named(target);
+        if (!exists) return SyscallOutcome.Fail(Errno.ENOENT);
+        if (target.File is { Type: not FileType.Symlink }) return SyscallOutcome.Fail(Errno.ENOENT); // readlinkat(fd, "") of a non-link
+        var errno = mount.Provider.ReadLink(path, out string linkTarget);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
         var bytes = Encoding.UTF8.GetBytes(linkTarget);
         int n = (int)Math.Min(bytes.Length, size);
