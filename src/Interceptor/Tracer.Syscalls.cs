@@ -153,6 +153,30 @@ public sealed partial class Tracer
         Ptrace.Cont(thread.Tid);
     }
 
+    /// <summary>
+    /// The copy stub of a completed read faulted on the program's buffer (a bad pointer): instead of the
+    /// SIGSEGV the stub caused, the program gets what the kernel's own copy would give it, the bytes that
+    /// made it or EFAULT, with rdi/rsi restored and execution resumed after its syscall.
+    /// </summary>
+    private bool FailFaultedPayload(TracedThread thread)
+    {
+        if (_region is null || !thread.Process.HasRegion || Ptrace.GetRegs(thread.Tid, out var regs) != 0) return false;
+        if (regs.rip - CopyStub.CopyAddress >= (ulong)CopyStub.Copy.Length) return false;
+        Span<byte> block = stackalloc byte[48];
+        if (TraceeMemory.Read(thread.Tid, regs.r11, block) != block.Length) return false;
+        ulong length = BitConverter.ToUInt64(block[CopyStub.Length..]);
+        ulong resume = BitConverter.ToUInt64(block[CopyStub.Resume..]);
+        if (resume == CopyStub.TrapAddress) return false; // an injected copy: RunCopy handles its own faults
+        ulong copied = length - regs.rcx;
+        regs.rax = copied > 0 ? copied : unchecked((ulong)-Constants.EFAULT);
+        regs.rdi = BitConverter.ToUInt64(block[CopyStub.SavedRdi..]);
+        regs.rsi = BitConverter.ToUInt64(block[CopyStub.SavedRsi..]);
+        regs.rip = resume;
+        if (Ptrace.SetRegs(thread.Tid, regs) != 0) return false;
+        Ptrace.Cont(thread.Tid); // the SIGSEGV is the stub's, not the program's: it is dropped
+        return true;
+    }
+
     private void OnSyscallExitStop(TracedThread thread)
     {
         if (thread.AwaitingExecExit)

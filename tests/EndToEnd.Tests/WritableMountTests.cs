@@ -118,6 +118,10 @@ public abstract class WritableMountTests
         t('rename_slash', lambda: os.rename('f', 'nf/'))
         t('symlink_slash', lambda: os.symlink('x', 's/'))
         t('listdir_fd', lambda: sorted(os.listdir(f'/proc/self/fd/{os.open(".", os.O_RDONLY)}/')))
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        bad = ctypes.c_void_p(8)  # the kernel answers EFAULT; the copy stub must not crash the program instead
+        print('bad_read', libc.pread(fd, bad, 4, ctypes.c_long(0)), E.errorcode.get(ctypes.get_errno()))
         PY
         umask 077; echo y > "$ROOT/../ptfs-plain-$$" && chmod 644 "$ROOT/../ptfs-plain-$$"
         cp -p "$ROOT/../ptfs-plain-$$" b && mv "$ROOT/../ptfs-plain-$$" c && sed -i s/y/z/ c && ls -l b c | cut -c1-10; cat c
