@@ -108,33 +108,26 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
 
     public unsafe Errno Read(FileHandle handle, long offset, Span<byte> buffer, out int bytesRead)
     {
-        int fd = ((HostHandle)handle).Fd;
-        bytesRead = 0;
-        fixed (byte* p = buffer)
-        {
-            while (bytesRead < buffer.Length)
-            {
-                nint n = pread64(fd, p + bytesRead, (nuint)(buffer.Length - bytesRead), offset + bytesRead);
-                if (n < 0) return bytesRead > 0 ? Errno.Ok : (Errno)LastError;
-                if (n == 0) break;
-                bytesRead += (int)n;
-            }
-        }
-        return Errno.Ok;
+        fixed (byte* p = buffer) return Transfer(((HostHandle)handle).Fd, p, buffer.Length, offset, write: false, out bytesRead);
     }
 
     public unsafe Errno Write(FileHandle handle, long offset, ReadOnlySpan<byte> data, out int bytesWritten)
     {
-        int fd = ((HostHandle)handle).Fd;
-        bytesWritten = 0;
-        fixed (byte* p = data)
+        fixed (byte* p = data) return Transfer(((HostHandle)handle).Fd, p, data.Length, offset, write: true, out bytesWritten);
+    }
+
+    /// <summary>pread/pwrite until all of it moved, the end of the file (reads), or an error after some bytes.</summary>
+    private static unsafe Errno Transfer(int fd, byte* buffer, int length, long offset, bool write, out int done)
+    {
+        done = 0;
+        while (done < length)
         {
-            while (bytesWritten < data.Length)
-            {
-                nint n = pwrite64(fd, p + bytesWritten, (nuint)(data.Length - bytesWritten), offset + bytesWritten);
-                if (n < 0) return bytesWritten > 0 ? Errno.Ok : (Errno)LastError;
-                bytesWritten += (int)n;
-            }
+            nint n = write
+                ? pwrite64(fd, buffer + done, (nuint)(length - done), offset + done)
+                : pread64(fd, buffer + done, (nuint)(length - done), offset + done);
+            if (n < 0) return done > 0 ? Errno.Ok : (Errno)LastError;
+            if (n == 0) break;
+            done += (int)n;
         }
         return Errno.Ok;
     }
