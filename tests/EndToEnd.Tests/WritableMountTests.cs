@@ -122,6 +122,11 @@ public abstract class WritableMountTests
         libc = ctypes.CDLL(None, use_errno=True)
         bad = ctypes.c_void_p(8)  # the kernel answers EFAULT; the copy stub must not crash the program instead
         print('bad_read', libc.pread(fd, bad, 4, ctypes.c_long(0)), E.errorcode.get(ctypes.get_errno()))
+        open('r1', 'w').write('one'); h = os.open('r1', os.O_RDONLY); os.rename('r1', 'r2'); open('r1', 'w').write('new')
+        os.fchmod(h, 0o600); print('fchmod_follows', oct(os.stat('r2').st_mode & 0o777), oct(os.stat('r1').st_mode & 0o777))
+        os.unlink('r2'); t('fchmod_unlinked', lambda: os.fchmod(h, 0o640)); t('futimens_unlinked', lambda: os.utime(h, (1, 2)))
+        os.mkdir('dd'); open('dd/x', 'w').close(); dfd = os.open('dd', os.O_RDONLY); os.rename('dd', 'ee')
+        print('listdir_moved', sorted(os.listdir(dfd)))
         PY
         umask 077; echo y > "$ROOT/../ptfs-plain-$$" && chmod 644 "$ROOT/../ptfs-plain-$$"
         cp -p "$ROOT/../ptfs-plain-$$" b && mv "$ROOT/../ptfs-plain-$$" c && sed -i s/y/z/ c && ls -l b c | cut -c1-10; cat c

@@ -113,6 +113,20 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
         if (modify is { } m) node.Stat.ModifyTime = m;
     });
 
+    public Errno SetMode(FileHandle handle, uint mode) => Change(((TreeFileHandle)handle).Node, node => node.Stat.Mode = mode & 0xFFF);
+
+    public Errno SetOwner(FileHandle handle, uint uid, uint gid) => Change(((TreeFileHandle)handle).Node, node =>
+    {
+        if (uid != uint.MaxValue) node.Stat.Uid = uid;
+        if (gid != uint.MaxValue) node.Stat.Gid = gid;
+    });
+
+    public Errno SetTimes(FileHandle handle, UnixTime? access, UnixTime? modify) => Change(((TreeFileHandle)handle).Node, node =>
+    {
+        if (access is { } a) node.Stat.AccessTime = a;
+        if (modify is { } m) node.Stat.ModifyTime = m;
+    });
+
     public Errno Flush(FileHandle handle) => Errno.Ok;
 
     public override Errno GetAttributes(string path, out FileStat stat)
@@ -198,7 +212,11 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
     private Errno Change(string path, Action<TreeNode> change)
     {
         var errno = Tree.Find(path, out var node);
-        if (errno != Errno.Ok) return errno;
+        return errno != Errno.Ok ? errno : Change(node, change);
+    }
+
+    private static Errno Change(TreeNode node, Action<TreeNode> change)
+    {
         change(node);
         node.Stat.ChangeTime = UnixTime.Now;
         return Errno.Ok;

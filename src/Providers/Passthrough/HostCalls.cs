@@ -73,6 +73,9 @@ internal static unsafe partial class HostCalls
     public static partial int utimensat(int dirfd, string path, long* times, int flags);
 
     [LibraryImport("libc.so.6", SetLastError = true)]
+    public static partial int futimens(int fd, long* times);
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
     public static partial nint pread64(int fd, byte* buffer, nuint count, long offset);
 
     [LibraryImport("libc.so.6", SetLastError = true)]

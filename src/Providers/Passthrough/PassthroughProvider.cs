@@ -42,10 +42,17 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         return errno;
     }
 
-    public unsafe Errno ReadDirectory(string path, out IReadOnlyList<DirectoryEntry> entries)
+    public Errno ReadDirectory(string path, out IReadOnlyList<DirectoryEntry> entries) =>
+        List(OpenBeneath(_root, Relative(path), O_RDONLY | O_DIRECTORY), out entries);
+
+    /// <summary>An open directory, wherever it was moved: listed through a fresh fd of its own (its own offset).</summary>
+    public Errno ReadDirectory(FileHandle handle, out IReadOnlyList<DirectoryEntry> entries) =>
+        List(OpenBeneath(((HostHandle)handle).Fd, ".", O_RDONLY | O_DIRECTORY), out entries);
+
+    /// <summary>Every name in the directory open at <paramref name="fd"/> (or the errno that failed to open it), closing fd.</summary>
+    private static unsafe Errno List(int fd, out IReadOnlyList<DirectoryEntry> entries)
     {
         entries = [];
-        int fd = OpenBeneath(_root, Relative(path), O_RDONLY | O_DIRECTORY);
         if (fd < 0) return (Errno)LastError;
         var list = new List<DirectoryEntry>();
         var buffer = new byte[32768];
@@ -193,11 +200,20 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
 
     public unsafe Errno SetTimes(string path, UnixTime? access, UnixTime? modify)
     {
-        const long UTIME_OMIT = (1L << 30) - 2;
         long* times = stackalloc long[4];
-        (times[0], times[1]) = access is { } a ? (a.Seconds, (long)a.Nanoseconds) : (0L, UTIME_OMIT);
-        (times[2], times[3]) = modify is { } m ? (m.Seconds, (long)m.Nanoseconds) : (0L, UTIME_OMIT);
+        Times(times, access, modify);
         return path == "/" ? Check(utimensat(_root, "", times, AT_EMPTY_PATH)) : InParent(path, (dir, name) => utimensat(dir, name, times, AT_SYMLINK_NOFOLLOW));
+    }
+
+    public Errno SetMode(FileHandle handle, uint mode) => Check(fchmod(((HostHandle)handle).Fd, mode));
+
+    public Errno SetOwner(FileHandle handle, uint uid, uint gid) => Check(fchownat(((HostHandle)handle).Fd, "", uid, gid, AT_EMPTY_PATH));
+
+    public unsafe Errno SetTimes(FileHandle handle, UnixTime? access, UnixTime? modify)
+    {
+        long* times = stackalloc long[4];
+        Times(times, access, modify);
+        return Check(futimens(((HostHandle)handle).Fd, times));
     }
 
     public Errno Flush(FileHandle handle) => Check(fsync(((HostHandle)handle).Fd));
@@ -212,6 +228,14 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
     }
 
     public void Dispose() => close(_root);
+
+    /// <summary>A struct timespec[2] for utimensat; null is UTIME_OMIT.</summary>
+    private static unsafe void Times(long* times, UnixTime? access, UnixTime? modify)
+    {
+        const long UTIME_OMIT = (1L << 30) - 2;
+        (times[0], times[1]) = access is { } a ? (a.Seconds, (long)a.Nanoseconds) : (0L, UTIME_OMIT);
+        (times[2], times[3]) = modify is { } m ? (m.Seconds, (long)m.Nanoseconds) : (0L, UTIME_OMIT);
+    }
 
     /// <summary>Files the program creates belong to it when ptfs may say so (root); otherwise to ptfs's user.</summary>
     private void GiveAway(int dir, string name, uint uid, uint gid, int flags)

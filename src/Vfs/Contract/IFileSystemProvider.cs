@@ -15,6 +15,9 @@ public interface IFileSystemProvider
     /// <summary>The names in a directory, without "." and "..".</summary>
     Errno ReadDirectory(string path, out IReadOnlyList<DirectoryEntry> entries);
 
+    /// <summary>The names in an open directory, which may have been renamed since it was opened.</summary>
+    Errno ReadDirectory(FileHandle handle, out IReadOnlyList<DirectoryEntry> entries) => ReadDirectory(handle.Path, out entries);
+
     Errno ReadLink(string path, out string target);
 
     /// <summary>Opens an existing node; creation, O_EXCL and O_TRUNC are the VFS's business.</summary>

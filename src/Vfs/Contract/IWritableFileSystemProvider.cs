@@ -33,6 +33,15 @@ public interface IWritableFileSystemProvider : IFileSystemProvider
     /// <summary>null leaves that time unchanged (UTIME_OMIT); the VFS resolves UTIME_NOW.</summary>
     Errno SetTimes(string path, UnixTime? access, UnixTime? modify);
 
+    /// <summary>fchmod: the open node, wherever its name went (the default goes by the name it was opened with).</summary>
+    Errno SetMode(FileHandle handle, uint mode) => SetMode(handle.Path, mode);
+
+    /// <summary>fchown, as <see cref="SetMode(FileHandle, uint)"/>.</summary>
+    Errno SetOwner(FileHandle handle, uint uid, uint gid) => SetOwner(handle.Path, uid, gid);
+
+    /// <summary>futimens, as <see cref="SetMode(FileHandle, uint)"/>.</summary>
+    Errno SetTimes(FileHandle handle, UnixTime? access, UnixTime? modify) => SetTimes(handle.Path, access, modify);
+
     /// <summary>fsync/fdatasync: make the handle's writes durable.</summary>
     Errno Flush(FileHandle handle);
 }

@@ -32,7 +32,7 @@ public sealed partial class VirtualFileSystem
         if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
         if (file.Listing is null || file.Offset == 0)
         {
-            var errno = file.Mount.Provider.ReadDirectory(file.Handle.Path, out var entries);
+            var errno = file.Mount.Provider.ReadDirectory(file.Handle, out var entries);
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             var listing = new List<DirectoryEntry> { new(".", FileType.Directory), new("..", FileType.Directory) };
             listing.AddRange(entries);

@@ -100,6 +100,6 @@ public sealed partial class VirtualFileSystem
                 : new UnixTime(BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(i * 8)), 0);
             (access, modify) = (At(0), At(1));
         }
-        return Change(target, (w, path) => w.SetTimes(path, access, modify));
+        return Change(target, (w, path) => w.SetTimes(path, access, modify), (w, handle) => w.SetTimes(handle, access, modify));
     }
 }

@@ -18,17 +18,16 @@ public sealed partial class VirtualFileSystem
         Register(Sys.symlink, (c, p) => Symlink(c, c.Arg(0), Locate(c, p, -1, 1, false)));
         Register(Sys.symlinkat, (c, p) => Symlink(c, c.Arg(0), Locate(c, p, 1, 2, false)));
         Register(Sys.truncate, (c, p) => TruncatePath(Locate(c, p, -1, 0, true), (long)c.Arg(1)));
-        Register(Sys.chmod, (c, p) => Change(Locate(c, p, -1, 0, true), (w, path) => w.SetMode(path, (uint)c.Arg(1) & 0xFFF)));
-        Register(Sys.fchmodat, (c, p) => Change(Locate(c, p, 0, 1, true), (w, path) => w.SetMode(path, (uint)c.Arg(2) & 0xFFF)));
-        Register(Sys.fchmod, (c, p) => Change(FdTarget(c, p), (w, path) => w.SetMode(path, (uint)c.Arg(1) & 0xFFF)), fdArgument: 0);
-        Register(Sys.chown, (c, p) => Change(Locate(c, p, -1, 0, true), (w, path) => w.SetOwner(path, (uint)c.Arg(1), (uint)c.Arg(2))));
-        Register(Sys.lchown, (c, p) => Change(Locate(c, p, -1, 0, false), (w, path) => w.SetOwner(path, (uint)c.Arg(1), (uint)c.Arg(2))));
-        Register(Sys.fchown, (c, p) => Change(FdTarget(c, p), (w, path) => w.SetOwner(path, (uint)c.Arg(1), (uint)c.Arg(2))), fdArgument: 0);
+        Register(Sys.chmod, (c, p) => SetMode(Locate(c, p, -1, 0, true), (uint)c.Arg(1)));
+        Register(Sys.fchmodat, (c, p) => SetMode(Locate(c, p, 0, 1, true), (uint)c.Arg(2)));
+        Register(Sys.fchmod, (c, p) => SetMode(FdTarget(c, p), (uint)c.Arg(1)), fdArgument: 0);
+        Register(Sys.chown, (c, p) => SetOwner(Locate(c, p, -1, 0, true), c.Arg(1), c.Arg(2)));
+        Register(Sys.lchown, (c, p) => SetOwner(Locate(c, p, -1, 0, false), c.Arg(1), c.Arg(2)));
+        Register(Sys.fchown, (c, p) => SetOwner(FdTarget(c, p), c.Arg(1), c.Arg(2)), fdArgument: 0);
         Register(Sys.fchownat, (c, p) =>
         {
             int flags = (int)c.Arg(4);
-            var target = Locate(c, p, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0);
-            return Change(target, (w, path) => w.SetOwner(path, (uint)c.Arg(2), (uint)c.Arg(3)));
+            return SetOwner(Locate(c, p, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0), c.Arg(2), c.Arg(3));
         });
         Register(Sys.utimensat, UtimensAt);
         Register(Sys.statfs, (c, p) => StatFs(c, Locate(c, p, -1, 0, true), c.Arg(1)));
@@ -126,14 +125,24 @@ public sealed partial class VirtualFileSystem
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    /// <summary>chmod, chown and utimens on a virtual node: the provider changes it, or it is read-only.</summary>
-    private static SyscallOutcome Change(Target target, Func<IWritableFileSystemProvider, string, Errno> change)
+    private static SyscallOutcome SetMode(Target target, uint mode) =>
+        Change(target, (w, path) => w.SetMode(path, mode & 0xFFF), (w, handle) => w.SetMode(handle, mode & 0xFFF));
+
+    private static SyscallOutcome SetOwner(Target target, ulong uid, ulong gid) =>
+        Change(target, (w, path) => w.SetOwner(path, (uint)uid, (uint)gid), (w, handle) => w.SetOwner(handle, (uint)uid, (uint)gid));
+
+    /// <summary>
+    /// chmod, chown and utimens on a virtual node: the provider changes it, or it is read-only. Through an
+    /// open fd (not O_PATH) the change follows the open node, wherever its name went since.
+    /// </summary>
+    private static SyscallOutcome Change(Target target, Func<IWritableFileSystemProvider, string, Errno> byPath,
+        Func<IWritableFileSystemProvider, FileHandle, Errno> byHandle)
     {
         if (target.Outcome is { } done) return done;
         var (mount, path, exists) = Named(target);
         if (!exists) return SyscallOutcome.Fail(Errno.ENOENT);
         if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
-        var errno = change(writable, path);
+        var errno = target.File is { } file && !file.Flags.HasFlag(OpenFlags.Path) ? byHandle(writable, file.Handle) : byPath(writable, path);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
@@ -153,7 +162,7 @@ public sealed partial class VirtualFileSystem
             if (!TryTime(times[..16], access.Value, out access) || !TryTime(times[16..], modify.Value, out modify))
                 return SyscallOutcome.Fail(Errno.EINVAL);
         }
-        return Change(target, (w, path) => w.SetTimes(path, access, modify));
+        return Change(target, (w, path) => w.SetTimes(path, access, modify), (w, handle) => w.SetTimes(handle, access, modify));
     }
 
     /// <summary>A struct timespec of utimensat: UTIME_NOW, UTIME_OMIT (null), or a time; false when invalid.</summary>

@@ -23,7 +23,15 @@ public class TreeFileSystemProvider(FileTree tree) : ReadOnlyFileSystemProvider
         var errno = Tree.Find(path, out var node);
         if (errno != Errno.Ok) return errno;
         if (node is not TreeDirectory directory) return Errno.ENOTDIR;
-        entries = directory.Children.Select(c => new DirectoryEntry(c.Key, c.Value.Type, c.Value.Stat.Inode)).ToList();
+        entries = List(directory);
+        return Errno.Ok;
+    }
+
+    public Errno ReadDirectory(FileHandle handle, out IReadOnlyList<DirectoryEntry> entries)
+    {
+        entries = [];
+        if (((TreeFileHandle)handle).Node is not TreeDirectory directory) return Errno.ENOTDIR;
+        entries = List(directory);
         return Errno.Ok;
     }
 
@@ -60,6 +68,9 @@ public class TreeFileSystemProvider(FileTree tree) : ReadOnlyFileSystemProvider
         bytesRead = file.Content.Read(offset, buffer);
         return Errno.Ok;
     }
+
+    private static List<DirectoryEntry> List(TreeDirectory directory) =>
+        directory.Children.Select(c => new DirectoryEntry(c.Key, c.Value.Type, c.Value.Stat.Inode)).ToList();
 
     /// <summary>
     /// The attributes of a node as stat shows them: sizes of files and symlinks filled in, directories one
