@@ -16,9 +16,10 @@ public sealed partial class VirtualFileSystem
         Register(Sys.flock, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
         Register(Sys.ioctl, (c, p) => WithFile(c, p, f => Ioctl(c, p, f)), fdArgument: 0);
         // In-kernel copies cannot reach a provider; these errnos make cp, cat and friends fall back to read/write.
-        Answer(Sys.copy_file_range, Errno.EXDEV, fdArgument: 0);
-        Answer(Sys.sendfile, Errno.EINVAL, fdArgument: 0);
-        Answer(Sys.splice, Errno.EINVAL, fdArgument: 0);
+        // They take two fds, and either may be virtual, so they always stop (a filter checks only one argument).
+        AnswerForEither(Sys.copy_file_range, Errno.EXDEV, 0, 2);
+        AnswerForEither(Sys.sendfile, Errno.EINVAL, 0, 1);
+        AnswerForEither(Sys.splice, Errno.EINVAL, 0, 2);
         Register(Sys.utime, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
         Register(Sys.utimes, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));
         Register(Sys.futimesat, (c, p) => OldTimes(c, Locate(c, p, 0, 1, true), c.Arg(2), microseconds: true));

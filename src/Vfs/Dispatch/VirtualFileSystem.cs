@@ -128,6 +128,15 @@ public sealed partial class VirtualFileSystem
         _handlers[number] = _handlers[number] with { Answer = errno };
     }
 
+    /// <summary>As <see cref="Answer"/>, for a syscall with two fds: it always stops, and a virtual one on either side gets the errno.</summary>
+    private void AnswerForEither(int number, Errno errno, int firstFd, int secondFd)
+    {
+        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(firstFd), out _) || p.Fds.TryGet((int)c.Arg(secondFd), out _)
+            ? SyscallOutcome.Fail(errno)
+            : SyscallOutcome.PassThrough);
+        _handlers[number] = _handlers[number] with { Answer = errno };
+    }
+
     /// <summary>A syscall PtFs does not serve on virtual files: they get <paramref name="errno"/>, real ones go to the kernel.</summary>
     private void Refuse(int number, Errno errno, int dirfdArgument, int pathArgument)
     {
