@@ -282,7 +282,9 @@ public sealed partial class Tracer
         catch (Exception e) when (e is not TraceeGoneException) { LogHandlerFailure(_log, -1, 0, e); }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "process {Pid} has no shared region ({Problem}); its payloads take process_vm_writev")]
+    // Information, not a warning: a program that drops privileges cannot open the (root) tracer's memfd, and
+    // process_vm serves it correctly, only a little slower.
+    [LoggerMessage(Level = LogLevel.Information, Message = "process {Pid} has no shared region ({Problem}); its payloads take process_vm_writev")]
     private static partial void LogRegionUnavailable(ILogger logger, int pid, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "syscall handler failed on syscall {Number} of task {Tid}; the program gets EIO")]

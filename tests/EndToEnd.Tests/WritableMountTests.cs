@@ -132,6 +132,27 @@ public abstract class WritableMountTests
         cp -p "$ROOT/../ptfs-plain-$$" b && mv "$ROOT/../ptfs-plain-$$" c && sed -i s/y/z/ c && ls -l b c | cut -c1-10; cat c
         """);
 
+    [Fact]
+    public void Permissions_for_a_program_that_is_not_root() => Check("""
+        mkdir open && chmod 777 open && echo secret > private && chmod 600 private && echo pub > public && chmod 644 public
+        mkdir sticky && chmod 1777 sticky && echo x > sticky/rootfile && chmod 666 sticky/rootfile
+        mkdir locked && chmod 700 locked && echo in > locked/f
+        setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '
+          cat private; echo "cat=$?"; cat public
+          (echo y > public) 2>&1; echo "write=$?"
+          touch new; echo "create=$?"
+          touch open/mine && echo created && chmod 600 open/mine && echo chmod-own
+          rm sticky/rootfile; echo "sticky=$?"
+          chmod 777 public; echo "chmod=$?"
+          mkdir d; echo "mkdir=$?"
+          cat locked/f; echo "search=$?"
+          cd locked; echo "cd=$?"
+          test -w public; echo "w=$?"; test -r private; echo "r=$?"; test -r public; echo "r=$?"
+          mv public open/; echo "mv=$?"
+          ls open sticky
+        ' 2>&1
+        """);
+
     protected abstract void Check(string script);
 }
 

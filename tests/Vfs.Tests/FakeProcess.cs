@@ -20,6 +20,9 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
     public SortedSet<int> KernelFds { get; init; } = [0, 1, 2];
 
+    /// <summary>Root unless a test says otherwise.</summary>
+    public Credentials Who { get; init; } = new(0, 0, 0x12, []);
+
     /// <summary>Puts bytes (a NUL-terminated string for paths) into memory and returns their address.</summary>
     public ulong Put(string text) => Put(Encoding.UTF8.GetBytes(text + "\0"));
 
@@ -124,6 +127,6 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
         public string? KernelPath(int fd) => "/";
 
-        public Credentials Credentials() => new(1000, 1000, 0x12);
+        public Credentials Credentials() => process.Who;
     }
 }

@@ -59,13 +59,19 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
     public Credentials Credentials()
     {
         uint uid = 0, gid = 0, umask = 0x12; // 022 if /proc says nothing
+        uint[] groups = [];
         foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
         {
             if (line.StartsWith("Umask:", StringComparison.Ordinal)) umask = Convert.ToUInt32(line[6..].Trim(), 8);
             else if (line.StartsWith("Uid:", StringComparison.Ordinal)) uid = FilesystemId(line);
-            else if (line.StartsWith("Gid:", StringComparison.Ordinal)) { gid = FilesystemId(line); break; }
+            else if (line.StartsWith("Gid:", StringComparison.Ordinal)) gid = FilesystemId(line);
+            else if (line.StartsWith("Groups:", StringComparison.Ordinal))
+            {
+                groups = line[7..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(g => uint.Parse(g, CultureInfo.InvariantCulture)).ToArray();
+                break;
+            }
         }
-        return new Credentials(uid, gid, umask);
+        return new Credentials(uid, gid, umask, groups);
     }
 
     // "Uid:\treal\teffective\tsaved\tfilesystem": files are created with the filesystem id.

@@ -39,5 +39,10 @@ public interface ISyscall
     Credentials Credentials();
 }
 
-/// <summary>The filesystem uid and gid of a process, and its umask.</summary>
-public readonly record struct Credentials(uint Uid, uint Gid, uint Umask);
+/// <summary>The filesystem uid and gid of a process, its supplementary groups, and its umask.</summary>
+public sealed record Credentials(uint Uid, uint Gid, uint Umask, IReadOnlyList<uint> Groups)
+{
+    public bool IsRoot => Uid == 0;
+
+    public bool InGroup(uint gid) => gid == Gid || Groups.Contains(gid);
+}

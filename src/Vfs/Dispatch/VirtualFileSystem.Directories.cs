@@ -109,6 +109,7 @@ public sealed partial class VirtualFileSystem
         var node = target.Node!;
         if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
         if (node.Stat.Type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
+        if (!Permissions.Allows(node.Stat, Who(call, process), Permissions.Execute)) return SyscallOutcome.Fail(Errno.EACCES);
         process.VirtualCwd = node.Absolute;
         return SyscallOutcome.Complete(0);
     }
@@ -118,6 +119,8 @@ public sealed partial class VirtualFileSystem
         if (!process.Fds.TryGet((int)call.Arg(0), out var d))
             return ObserveThen(call, (exit, result) => { if (result == 0) { process.VirtualCwd = null; process.KernelCwd = null; } });
         if (d.File.Type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
+        if (d.File.Mount.Provider.GetAttributes(d.File.Handle.Path, out var stat) == Errno.Ok && !Permissions.Allows(stat, Who(call, process), Permissions.Execute))
+            return SyscallOutcome.Fail(Errno.EACCES);
         process.VirtualCwd = d.File.Absolute;
         return SyscallOutcome.Complete(0);
     }
@@ -133,7 +136,9 @@ public sealed partial class VirtualFileSystem
         var node = target.Node!;
         if (node.Exists) return SyscallOutcome.Fail(Errno.EEXIST);
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
-        var who = call.Credentials();
+        var who = Who(call, process);
+        var allowed = ParentAllowsChange(node, who, out _);
+        if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.MakeDirectory(node.Inside, mode & ~who.Umask & 0xFFF, who.Uid, who.Gid);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
@@ -154,6 +159,10 @@ public sealed partial class VirtualFileSystem
         if (Mounts.Mounts.Any(m => m.Point == node.Absolute)) return SyscallOutcome.Fail(Errno.EBUSY);
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         if (!directory && node.TrailingSlash) return SyscallOutcome.Fail(node.Stat.Type == FileType.Directory ? Errno.EISDIR : Errno.ENOTDIR);
+        var who = Who(call, process);
+        var allowed = ParentAllowsChange(node, who, out var parent);
+        if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
+        if (!Permissions.MayDelete(parent, node.Stat, who)) return SyscallOutcome.Fail(Errno.EPERM);
         var errno = directory ? writable.RemoveDirectory(node.Inside) : writable.Unlink(node.Inside);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }

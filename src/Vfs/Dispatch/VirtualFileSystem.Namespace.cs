@@ -10,24 +10,24 @@ public sealed partial class VirtualFileSystem
 
     private void RegisterNamespace()
     {
-        Register(Sys.rename, (c, p) => Rename(c, Locate(c, p, -1, 0, false), Locate(c, p, -1, 1, false), RenameFlags.None));
-        Register(Sys.renameat, (c, p) => Rename(c, Locate(c, p, 0, 1, false), Locate(c, p, 2, 3, false), RenameFlags.None));
-        Register(Sys.renameat2, (c, p) => Rename(c, Locate(c, p, 0, 1, false), Locate(c, p, 2, 3, false), (RenameFlags)(int)c.Arg(4)));
-        Register(Sys.link, (c, p) => Link(Locate(c, p, -1, 0, false), Locate(c, p, -1, 1, false)));
-        Register(Sys.linkat, (c, p) => Link(Locate(c, p, 0, 1, ((int)c.Arg(4) & AT_SYMLINK_FOLLOW) != 0, ((int)c.Arg(4) & AT_EMPTY_PATH) != 0), Locate(c, p, 2, 3, false)));
-        Register(Sys.symlink, (c, p) => Symlink(c, c.Arg(0), Locate(c, p, -1, 1, false)));
-        Register(Sys.symlinkat, (c, p) => Symlink(c, c.Arg(0), Locate(c, p, 1, 2, false)));
-        Register(Sys.truncate, (c, p) => TruncatePath(Locate(c, p, -1, 0, true), (long)c.Arg(1)));
-        Register(Sys.chmod, (c, p) => SetMode(Locate(c, p, -1, 0, true), (uint)c.Arg(1)));
-        Register(Sys.fchmodat, (c, p) => SetMode(Locate(c, p, 0, 1, true), (uint)c.Arg(2)));
-        Register(Sys.fchmod, (c, p) => SetMode(FdTarget(c, p), (uint)c.Arg(1)), fdArgument: 0);
-        Register(Sys.chown, (c, p) => SetOwner(Locate(c, p, -1, 0, true), c.Arg(1), c.Arg(2)));
-        Register(Sys.lchown, (c, p) => SetOwner(Locate(c, p, -1, 0, false), c.Arg(1), c.Arg(2)));
-        Register(Sys.fchown, (c, p) => SetOwner(FdTarget(c, p), c.Arg(1), c.Arg(2)), fdArgument: 0);
+        Register(Sys.rename, (c, p) => Rename(Who(c, p), Locate(c, p, -1, 0, false), Locate(c, p, -1, 1, false), RenameFlags.None));
+        Register(Sys.renameat, (c, p) => Rename(Who(c, p), Locate(c, p, 0, 1, false), Locate(c, p, 2, 3, false), RenameFlags.None));
+        Register(Sys.renameat2, (c, p) => Rename(Who(c, p), Locate(c, p, 0, 1, false), Locate(c, p, 2, 3, false), (RenameFlags)(int)c.Arg(4)));
+        Register(Sys.link, (c, p) => Link(Who(c, p), Locate(c, p, -1, 0, false), Locate(c, p, -1, 1, false)));
+        Register(Sys.linkat, (c, p) => Link(Who(c, p), Locate(c, p, 0, 1, ((int)c.Arg(4) & AT_SYMLINK_FOLLOW) != 0, ((int)c.Arg(4) & AT_EMPTY_PATH) != 0), Locate(c, p, 2, 3, false)));
+        Register(Sys.symlink, (c, p) => Symlink(c, Who(c, p), c.Arg(0), Locate(c, p, -1, 1, false)));
+        Register(Sys.symlinkat, (c, p) => Symlink(c, Who(c, p), c.Arg(0), Locate(c, p, 1, 2, false)));
+        Register(Sys.truncate, (c, p) => TruncatePath(Who(c, p), Locate(c, p, -1, 0, true), (long)c.Arg(1)));
+        Register(Sys.chmod, (c, p) => SetMode(Who(c, p), Locate(c, p, -1, 0, true), (uint)c.Arg(1)));
+        Register(Sys.fchmodat, (c, p) => SetMode(Who(c, p), Locate(c, p, 0, 1, true), (uint)c.Arg(2)));
+        Register(Sys.fchmod, (c, p) => SetMode(Who(c, p), FdTarget(c, p), (uint)c.Arg(1)), fdArgument: 0);
+        Register(Sys.chown, (c, p) => SetOwner(Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), c.Arg(2)));
+        Register(Sys.lchown, (c, p) => SetOwner(Who(c, p), Locate(c, p, -1, 0, false), c.Arg(1), c.Arg(2)));
+        Register(Sys.fchown, (c, p) => SetOwner(Who(c, p), FdTarget(c, p), c.Arg(1), c.Arg(2)), fdArgument: 0);
         Register(Sys.fchownat, (c, p) =>
         {
             int flags = (int)c.Arg(4);
-            return SetOwner(Locate(c, p, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0), c.Arg(2), c.Arg(3));
+            return SetOwner(Who(c, p), Locate(c, p, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0), c.Arg(2), c.Arg(3));
         });
         Register(Sys.utimensat, UtimensAt);
         Register(Sys.statfs, (c, p) => StatFs(c, Locate(c, p, -1, 0, true), c.Arg(1)));
@@ -56,7 +56,7 @@ public sealed partial class VirtualFileSystem
         ? (f.Mount, f.Handle.Path, true)
         : (target.Node!.Mount!, target.Node.Inside, target.Node.Exists);
 
-    private static SyscallOutcome Rename(ISyscall call, Target from, Target to, RenameFlags flags)
+    private static SyscallOutcome Rename(Credentials who, Target from, Target to, RenameFlags flags)
     {
         if (from.Outcome is { Kind: OutcomeKind.Complete } failed) return failed;
         if (to.Outcome is { Kind: OutcomeKind.Complete } failedTo) return failedTo;
@@ -75,11 +75,26 @@ public sealed partial class VirtualFileSystem
         if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
         if (fromPath == "/" || toPath == "/") return SyscallOutcome.Fail(Errno.EBUSY);
         if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var allowed = MayMove(who, from.Node!, to.Node!);
+        if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.Rename(fromPath, toPath, flags);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    private static SyscallOutcome Link(Target existing, Target link)
+    /// <summary>rename's permission checks: both directories writable, the sticky bit, and a directory that changes parent writable itself.</summary>
+    private static Errno MayMove(Credentials who, Resolution from, Resolution to)
+    {
+        var errno = ParentAllowsChange(from, who, out var fromParent);
+        if (errno == Errno.Ok) errno = ParentAllowsChange(to, who, out var toParent);
+        if (errno != Errno.Ok) return errno;
+        if (!Permissions.MayDelete(fromParent, from.Stat, who)) return Errno.EPERM;
+        if (to.Exists && to.Mount!.Provider.GetAttributes(PathText.Parent(to.Inside), out var parent) == Errno.Ok && !Permissions.MayDelete(parent, to.Stat, who))
+            return Errno.EPERM;
+        bool movesDirectory = from.Stat.Type == FileType.Directory && PathText.Parent(from.Inside) != PathText.Parent(to.Inside);
+        return movesDirectory && !Permissions.Allows(from.Stat, who, Permissions.Write) ? Errno.EACCES : Errno.Ok;
+    }
+
+    private static SyscallOutcome Link(Credentials who, Target existing, Target link)
     {
         // linkat looks the old path up completely before it looks at the new one.
         if (existing.Outcome is { Kind: OutcomeKind.Complete } failed) return failed;
@@ -95,11 +110,13 @@ public sealed partial class VirtualFileSystem
         if (link.Node?.TrailingSlash == true) return SyscallOutcome.Fail(Errno.ENOENT);
         if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
         if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var allowed = ParentAllowsChange(link.Node!, who, out _);
+        if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.Link(fromPath, toPath);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    private static SyscallOutcome Symlink(ISyscall call, ulong targetAddress, Target link)
+    private static SyscallOutcome Symlink(ISyscall call, Credentials who, ulong targetAddress, Target link)
     {
         if (link.Outcome is { } done) return done;
         if (call.ReadPath(targetAddress, out string linkTarget) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
@@ -108,12 +125,13 @@ public sealed partial class VirtualFileSystem
         if (exists) return SyscallOutcome.Fail(Errno.EEXIST);
         if (link.Node?.TrailingSlash == true) return SyscallOutcome.Fail(Errno.ENOENT);
         if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
-        var who = call.Credentials();
+        var allowed = ParentAllowsChange(link.Node!, who, out _);
+        if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.Symlink(linkTarget, path, who.Uid, who.Gid);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    private static SyscallOutcome TruncatePath(Target target, long size)
+    private static SyscallOutcome TruncatePath(Credentials who, Target target, long size)
     {
         if (target.Outcome is { } done) return done;
         var node = target.Node!;
@@ -121,15 +139,28 @@ public sealed partial class VirtualFileSystem
         if (node.Stat.Type == FileType.Directory) return SyscallOutcome.Fail(Errno.EISDIR);
         if (size < 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        if (!Permissions.Allows(node.Stat, who, Permissions.Write)) return SyscallOutcome.Fail(Errno.EACCES);
         var errno = writable.SetSize(node.Inside, size);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    private static SyscallOutcome SetMode(Target target, uint mode) =>
+    /// <summary>chmod: the owner or root only (EPERM).</summary>
+    private static SyscallOutcome SetMode(Credentials who, Target target, uint mode) =>
+        Permitted(target, stat => Permissions.IsOwner(stat, who)) ??
         Change(target, (w, path) => w.SetMode(path, mode & 0xFFF), (w, handle) => w.SetMode(handle, mode & 0xFFF));
 
-    private static SyscallOutcome SetOwner(Target target, ulong uid, ulong gid) =>
+    /// <summary>chown: root, or the owner giving the file to one of its own groups (EPERM otherwise).</summary>
+    private static SyscallOutcome SetOwner(Credentials who, Target target, ulong uid, ulong gid) =>
+        Permitted(target, stat => who.IsRoot || (Permissions.IsOwner(stat, who) && ((uint)uid == uint.MaxValue || (uint)uid == stat.Uid) &&
+            ((uint)gid == uint.MaxValue || who.InGroup((uint)gid)))) ??
         Change(target, (w, path) => w.SetOwner(path, (uint)uid, (uint)gid), (w, handle) => w.SetOwner(handle, (uint)uid, (uint)gid));
+
+    /// <summary>EPERM when <paramref name="allowed"/> says no for the target's attributes; null to go on.</summary>
+    private static SyscallOutcome? Permitted(Target target, Func<FileStat, bool> allowed)
+    {
+        if (target.Outcome is not null) return null;
+        return AttributesOf(target, out var stat, out _) == Errno.Ok && !allowed(stat) ? SyscallOutcome.Fail(Errno.EPERM) : null;
+    }
 
     /// <summary>
     /// chmod, chown and utimens on a virtual node: the provider changes it, or it is read-only. Through an
@@ -155,14 +186,27 @@ public sealed partial class VirtualFileSystem
             : Locate(call, process, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0);
         if (target.Outcome is { } done) return done;
         UnixTime? access = UnixTime.Now, modify = access;
+        bool explicitTimes = false;
         if (call.Arg(2) != 0)
         {
             Span<byte> times = stackalloc byte[32];
             if (call.ReadMemory(call.Arg(2), times) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
             if (!TryTime(times[..16], access.Value, out access) || !TryTime(times[16..], modify.Value, out modify))
                 return SyscallOutcome.Fail(Errno.EINVAL);
+            explicitTimes = IsExplicit(times[..16]) || IsExplicit(times[16..]);
         }
+        if (MayTouch(Who(call, process), target, explicitTimes) is { } refused) return refused;
         return Change(target, (w, path) => w.SetTimes(path, access, modify), (w, handle) => w.SetTimes(handle, access, modify));
+    }
+
+    private static bool IsExplicit(ReadOnlySpan<byte> timespec) => BinaryPrimitives.ReadInt64LittleEndian(timespec[8..]) is not (UTIME_NOW or UTIME_OMIT);
+
+    /// <summary>Setting times: the owner (or root) may set any; "now" is also allowed to whoever may write the file.</summary>
+    private static SyscallOutcome? MayTouch(Credentials who, Target target, bool explicitTimes)
+    {
+        if (target.Outcome is not null || AttributesOf(target, out var stat, out _) != Errno.Ok || Permissions.IsOwner(stat, who)) return null;
+        if (explicitTimes) return SyscallOutcome.Fail(Errno.EPERM);
+        return Permissions.Allows(stat, who, Permissions.Write) ? null : SyscallOutcome.Fail(Errno.EACCES);
     }
 
     /// <summary>A struct timespec of utimensat: UTIME_NOW, UTIME_OMIT (null), or a time; false when invalid.</summary>

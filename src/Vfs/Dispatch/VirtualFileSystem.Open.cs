@@ -56,7 +56,9 @@ public sealed partial class VirtualFileSystem
             if (!create || pathOnly) return SyscallOutcome.Fail(Errno.ENOENT);
             if (node.TrailingSlash) return SyscallOutcome.Fail(Errno.EISDIR);
             if (mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
-            var who = call.Credentials();
+            var who = Who(call, process);
+            var allowed = ParentAllowsChange(node, who, out _);
+            if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
             var errno = writable.Create(node.Inside, mode & ~who.Umask & 0xFFF, who.Uid, who.Gid, flags, out handle);
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             type = FileType.Regular;
@@ -70,6 +72,8 @@ public sealed partial class VirtualFileSystem
             if (!pathOnly && type == FileType.Directory && (writing || create)) return SyscallOutcome.Fail(Errno.EISDIR);
             bool truncating = flags.HasFlag(OpenFlags.Truncate) && type == FileType.Regular; // even O_RDONLY, as Linux does
             if (!pathOnly && (writing || truncating) && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
+            int want = pathOnly ? 0 : (flags.CanRead() ? Permissions.Read : 0) | (writing || truncating ? Permissions.Write : 0);
+            if (want != 0 && !Permissions.Allows(node.Stat, Who(call, process), want)) return SyscallOutcome.Fail(Errno.EACCES);
             if (pathOnly)
             {
                 handle = new FileHandle(node.Inside, flags); // O_PATH: no open in the provider, nothing to read

@@ -39,6 +39,16 @@ public sealed partial class VirtualFileSystem
             process.Fds.TryGet(fd, out var d) ? d.File : null;
     }
 
+    /// <summary>Whether the directory holding a virtual node lets <paramref name="who"/> add or remove names (w and x).</summary>
+    private static Errno ParentAllowsChange(Resolution node, Credentials who, out FileStat parent)
+    {
+        parent = default;
+        if (node.Inside == "/") return Errno.Ok; // the mount point's parent is the kernel's
+        var errno = node.Mount!.Provider.GetAttributes(PathText.Parent(node.Inside), out parent);
+        if (errno != Errno.Ok) return errno;
+        return Permissions.Allows(parent, who, Permissions.Write | Permissions.Execute) ? Errno.Ok : Errno.EACCES;
+    }
+
     /// <param name="dirfdArgument">Index of the dirfd argument, or -1 for the classic calls (cwd-relative).</param>
     /// <param name="emptyPathMeansFd">AT_EMPTY_PATH was given: an empty path names the dirfd itself.</param>
     private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false)
@@ -71,7 +81,7 @@ public sealed partial class VirtualFileSystem
         else start = call.KernelPath(dirfd) ?? "";
         if (start.Length == 0 || !start.StartsWith('/')) return Target.Done(SyscallOutcome.PassThrough); // a bad or odd dirfd: the kernel's answer
 
-        var resolution = _resolver.Resolve(path, start, follow);
+        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process));
         if (resolution.Error != Errno.Ok) return Target.Done(SyscallOutcome.Fail(resolution.Error));
         if (!resolution.IsVirtual)
         {

@@ -6,7 +6,7 @@ namespace PtFs.Vfs.Dispatch;
 // stat and friends, access, readlink.
 public sealed partial class VirtualFileSystem
 {
-    private const int W_OK = 2, X_OK = 1;
+    private const int W_OK = 2;
 
     private void RegisterStat()
     {
@@ -25,12 +25,12 @@ public sealed partial class VirtualFileSystem
             var target = Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0);
             return Stat(c, target, c.Arg(4), statx: true);
         });
-        Register(Sys.access, (c, p) => Access(Locate(c, p, -1, 0, follow: true), (int)c.Arg(1)));
-        Register(Sys.faccessat, (c, p) => Access(Locate(c, p, 0, 1, follow: true), (int)c.Arg(2)));
+        Register(Sys.access, (c, p) => Access(c, p, Locate(c, p, -1, 0, follow: true), (int)c.Arg(1)));
+        Register(Sys.faccessat, (c, p) => Access(c, p, Locate(c, p, 0, 1, follow: true), (int)c.Arg(2)));
         Register(Sys.faccessat2, (c, p) =>
         {
             int flags = (int)c.Arg(3);
-            return Access(Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0), (int)c.Arg(2));
+            return Access(c, p, Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0), (int)c.Arg(2));
         });
         Register(Sys.readlink, (c, p) => ReadLinkOrMagic(c, p, -1, 0, c.Arg(1), (long)c.Arg(2)));
         Register(Sys.readlinkat, (c, p) => ReadLinkOrMagic(c, p, 0, 1, c.Arg(2), (long)c.Arg(3)));
@@ -86,16 +86,15 @@ public sealed partial class VirtualFileSystem
         return h | 1UL << 62;
     }
 
-    private static SyscallOutcome Access(Target target, int mode)
+    /// <summary>access(2) with the process's filesystem ids (which equal the real ones but in set-id programs).</summary>
+    private static SyscallOutcome Access(ISyscall call, ProcessFiles process, Target target, int mode)
     {
         if (target.Outcome is { } done) return done;
         var errno = AttributesOf(target, out var stat, out _);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
         var mount = target.File?.Mount ?? target.Node!.Mount!;
         if ((mode & W_OK) != 0 && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
-        // Root (the usual case here) may execute a regular file only if some execute bit is set.
-        if ((mode & X_OK) != 0 && stat.Type == FileType.Regular && (stat.Mode & 0x49) == 0) return SyscallOutcome.Fail(Errno.EACCES);
-        return SyscallOutcome.Complete(0);
+        return Permissions.Allows(stat, Who(call, process), mode & 7) ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EACCES);
     }
 
     /// <summary>readlink, where /proc/self/fd/N of a virtual fd answers with the virtual file's path.</summary>

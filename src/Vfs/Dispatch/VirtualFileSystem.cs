@@ -16,7 +16,7 @@ public sealed partial class VirtualFileSystem
 
     private delegate SyscallOutcome Handler(ISyscall call, ProcessFiles process);
 
-    private readonly Dictionary<int, (Handler Handle, int FdArgument, Errno Refusal, Errno Answer)> _handlers = [];
+    private readonly Dictionary<int, (Handler Handle, int FdArgument, string Treatment)> _handlers = [];
     private readonly Dictionary<int, ProcessFiles> _processes = [];
     private readonly Dictionary<int, Func<ISyscall, long, long>> _pendingExits = [];
     private readonly HashSet<int> _warned = [];
@@ -64,6 +64,7 @@ public sealed partial class VirtualFileSystem
         foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
         process.MountListings.Clear(); // directory fds rarely survive exec; a stale one must not list mount points
         process.KernelCwd = null;
+        process.Credentials = null; // a set-id program changes them
     }
 
     public void ProcessExited(int pid)
@@ -116,7 +117,8 @@ public sealed partial class VirtualFileSystem
         return process;
     }
 
-    private void Register(int number, Handler handler, int fdArgument = -1) => _handlers[number] = (handler, fdArgument, Errno.Ok, Errno.Ok);
+    private void Register(int number, Handler handler, int fdArgument = -1, string treatment = "served") =>
+        _handlers[number] = (handler, fdArgument, treatment);
 
     /// <summary>
     /// A syscall whose answer on a virtual file is the one the kernel gives for a file on a filesystem without
@@ -124,8 +126,8 @@ public sealed partial class VirtualFileSystem
     /// </summary>
     private void Answer(int number, Errno errno, int fdArgument)
     {
-        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(fdArgument), out _) ? SyscallOutcome.Fail(errno) : SyscallOutcome.PassThrough, fdArgument);
-        _handlers[number] = _handlers[number] with { Answer = errno };
+        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(fdArgument), out _) ? SyscallOutcome.Fail(errno) : SyscallOutcome.PassThrough, fdArgument,
+            $"{errno}, as for a file on a filesystem without it");
     }
 
     /// <summary>As <see cref="Answer"/>, for a syscall with two fds: it always stops, and a virtual one on either side gets the errno.</summary>
@@ -133,29 +135,31 @@ public sealed partial class VirtualFileSystem
     {
         Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(firstFd), out _) || p.Fds.TryGet((int)c.Arg(secondFd), out _)
             ? SyscallOutcome.Fail(errno)
-            : SyscallOutcome.PassThrough);
-        _handlers[number] = _handlers[number] with { Answer = errno };
+            : SyscallOutcome.PassThrough, treatment: $"{errno}, as for a file on a filesystem without it");
     }
 
     /// <summary>A syscall PtFs does not serve on virtual files: they get <paramref name="errno"/>, real ones go to the kernel.</summary>
     private void Refuse(int number, Errno errno, int dirfdArgument, int pathArgument)
     {
-        Register(number, (c, p) => Locate(c, p, dirfdArgument, pathArgument, follow: true) is { Outcome: { } done } ? done : Unsupported(c, errno));
-        _handlers[number] = _handlers[number] with { Refusal = errno };
+        Register(number, (c, p) => Locate(c, p, dirfdArgument, pathArgument, follow: true) is { Outcome: { } done } ? done : Unsupported(c, errno),
+            treatment: $"refused: {errno} (and a warning, once)");
     }
 
     private void RefuseOnFd(int number, Errno errno, int fdArgument)
     {
-        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(fdArgument), out _) ? Unsupported(c, errno) : SyscallOutcome.PassThrough, fdArgument);
-        _handlers[number] = _handlers[number] with { Refusal = errno };
+        Register(number, (c, p) => p.Fds.TryGet((int)c.Arg(fdArgument), out _) ? Unsupported(c, errno) : SyscallOutcome.PassThrough, fdArgument,
+            $"refused: {errno} (and a warning, once)");
     }
 
     /// <summary>
-    /// Every syscall the VFS looks at: when it stops, and whether virtual files are served, answered with a
-    /// plain file's errno, or refused (with which errno, and a warning).
+    /// Every syscall the VFS looks at: when it stops (fd argument, or -1 for always), and what virtual files
+    /// get: served, a plain file's errno, refused with an errno and a warning, or only watched.
     /// </summary>
-    public IEnumerable<(int Number, int FdArgument, Errno Refusal, Errno Answer)> Coverage =>
-        _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument, h.Value.Refusal, h.Value.Answer));
+    public IEnumerable<(int Number, int FdArgument, string Treatment)> Coverage =>
+        _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument, h.Value.Treatment));
+
+    /// <summary>The credentials of the process, read once until something may have changed them.</summary>
+    private static Credentials Who(ISyscall call, ProcessFiles process) => process.Credentials ??= call.Credentials();
 
     /// <summary>Runs the syscall in the kernel and <paramref name="then"/> with its result.</summary>
     private SyscallOutcome ObserveThen(ISyscall call, Action<ISyscall, long> then) =>

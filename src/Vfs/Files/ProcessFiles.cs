@@ -14,6 +14,9 @@ public sealed class ProcessFiles(FdTable fds)
 
     public FdTable Fds { get; } = fds;
 
+    /// <summary>The process's credentials as last read, until exec or a set*id call (both stop) changes them.</summary>
+    public Dispatch.Credentials? Credentials { get; set; }
+
     /// <summary>
     /// Real directories open in the kernel that have mount points inside: their listings get the mount
     /// points appended when the kernel's run out.

@@ -1,3 +1,4 @@
+using PtFs.Vfs.Dispatch;
 using PtFs.Vfs.Mounts;
 
 namespace PtFs.Vfs;
@@ -15,7 +16,8 @@ public sealed class PathResolver(MountTable mounts)
     /// <param name="path">As the program gave it (not empty).</param>
     /// <param name="start">Absolute directory a relative path starts from (cwd or the dirfd's directory).</param>
     /// <param name="followFinal">Follow a symlink in the last component (stat, open without O_NOFOLLOW).</param>
-    public Resolution Resolve(string path, string start, bool followFinal)
+    /// <param name="who">Who looks: each virtual directory passed through needs search (x) permission. Asked lazily.</param>
+    public Resolution Resolve(string path, string start, bool followFinal, Func<Credentials>? who = null)
     {
         if (path.Length == 0) return Resolution.Failed(Errno.ENOENT);
         if (path.Length >= PathMax) return Resolution.Failed(Errno.ENAMETOOLONG);
@@ -39,6 +41,7 @@ public sealed class PathResolver(MountTable mounts)
             if (mount is not null && stat.Type != FileType.Directory) return Resolution.Failed(Errno.ENOTDIR);
             if (name == ".") { if (last) break; continue; }
             if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
+            if (mount is not null && who is not null && !Permissions.Allows(stat, who(), Permissions.Execute)) return Resolution.Failed(Errno.EACCES);
             string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
             var nextMount = mounts.Find(next, out string nextInside);
             if (nextMount is null)
