@@ -41,6 +41,7 @@ public abstract class WritableMountTests
         mkdir a 2>&1; echo "mkdir=$?"
         rm -r a/b && ls -1 a
         mkdir -p e/f/g && touch e/f/g/h && rm -rf e a && ls -A; echo "left=$?"
+        mkdir -p p/q && (cd p/q && rm -r ../../p; echo "rm-own-cwd=$?"; cd ../.. && ls -A)
         """);
 
     [Fact]

@@ -32,7 +32,17 @@ public sealed class PathResolver(MountTable mounts)
         if (mount is not null)
         {
             var errno = mount.Provider.GetAttributes(inside, out stat);
-            if (errno != Errno.Ok) return Resolution.Failed(errno);
+            // A working directory removed under the program: its ".." still leads to the parent, as the
+            // kernel's dentry does; anything else in it is gone.
+            while (errno == Errno.ENOENT && pending.TryPeek(out string? up) && up == "..")
+            {
+                pending.Dequeue();
+                current = PathText.Parent(current);
+                mount = mounts.Find(current, out inside);
+                if (mount is null) break;
+                errno = mount.Provider.GetAttributes(inside, out stat);
+            }
+            if (mount is not null && errno != Errno.Ok) return Resolution.Failed(errno);
         }
 
         while (pending.TryDequeue(out string? name))
