@@ -137,7 +137,7 @@ public abstract class WritableMountTests
     public void Permissions_for_a_program_that_is_not_root() => Check("""
         mkdir open && chmod 777 open && echo secret > private && chmod 600 private && echo pub > public && chmod 644 public
         mkdir sticky && chmod 1777 sticky && echo x > sticky/rootfile && chmod 666 sticky/rootfile
-        mkdir locked && chmod 700 locked && echo in > locked/f
+        mkdir locked && chmod 700 locked && echo in > locked/f && echo w > pub-w && chmod 666 pub-w
         setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '
           cat private; echo "cat=$?"; cat public
           (echo y > public) 2>&1; echo "write=$?"
@@ -151,6 +151,10 @@ public abstract class WritableMountTests
           test -w public; echo "w=$?"; test -r private; echo "r=$?"; test -r public; echo "r=$?"
           mv public open/; echo "mv=$?"
           ls open sticky
+          cd open && (umask 077; echo s > secret) && ls -l secret | cut -c1-10
+          touch -d 2001-01-01 ../public; echo "touch-explicit=$?"; touch ../pub-w; echo "touch-now=$?"
+          chmod 2755 mine; ls -l mine | cut -c1-10
+          python3 -c "import os; os.chown("../public", -1, -1); print("chown-nothing ok")"
         ' 2>&1
         """);
 

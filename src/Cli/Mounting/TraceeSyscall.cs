@@ -58,23 +58,27 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
 
     public Credentials Credentials()
     {
-        uint uid = 0, gid = 0, umask = 0x12; // 022 if /proc says nothing
+        uint uid = 0, gid = 0, realUid = 0, realGid = 0, umask = 0x12; // 022 if /proc says nothing
         uint[] groups = [];
-        foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
+        // The thread's own status: set*id calls change one thread's ids (glibc then syncs the others).
+        foreach (string line in File.ReadLines($"/proc/{Pid}/task/{Tid}/status"))
         {
             if (line.StartsWith("Umask:", StringComparison.Ordinal)) umask = Convert.ToUInt32(line[6..].Trim(), 8);
-            else if (line.StartsWith("Uid:", StringComparison.Ordinal)) uid = FilesystemId(line);
-            else if (line.StartsWith("Gid:", StringComparison.Ordinal)) gid = FilesystemId(line);
+            else if (line.StartsWith("Uid:", StringComparison.Ordinal)) (realUid, uid) = Ids(line);
+            else if (line.StartsWith("Gid:", StringComparison.Ordinal)) (realGid, gid) = Ids(line);
             else if (line.StartsWith("Groups:", StringComparison.Ordinal))
             {
                 groups = line[7..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(g => uint.Parse(g, CultureInfo.InvariantCulture)).ToArray();
                 break;
             }
         }
-        return new Credentials(uid, gid, umask, groups);
+        return new Credentials(uid, gid, umask, groups) { RealUid = realUid, RealGid = realGid };
     }
 
-    // "Uid:\treal\teffective\tsaved\tfilesystem": files are created with the filesystem id.
-    private static uint FilesystemId(string line) =>
-        uint.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[4], CultureInfo.InvariantCulture);
+    // "Uid:\treal\teffective\tsaved\tfilesystem": access is checked with the filesystem id, access(2) with the real one.
+    private static (uint Real, uint Filesystem) Ids(string line)
+    {
+        var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+        return (uint.Parse(fields[1], CultureInfo.InvariantCulture), uint.Parse(fields[4], CultureInfo.InvariantCulture));
+    }
 }

@@ -39,9 +39,19 @@ public interface ISyscall
     Credentials Credentials();
 }
 
-/// <summary>The filesystem uid and gid of a process, its supplementary groups, and its umask.</summary>
+/// <summary>
+/// The filesystem uid and gid of a process (what file access is checked with), its real ones (what
+/// access(2) checks with), its supplementary groups, and its umask.
+/// </summary>
 public sealed record Credentials(uint Uid, uint Gid, uint Umask, IReadOnlyList<uint> Groups)
 {
+    public uint RealUid { get; init; } = Uid;
+
+    public uint RealGid { get; init; } = Gid;
+
+    /// <summary>The same process as access(2) sees it: real ids in place of the filesystem ones.</summary>
+    public Credentials AsReal => this with { Uid = RealUid, Gid = RealGid };
+
     public bool IsRoot => Uid == 0;
 
     public bool InGroup(uint gid) => gid == Gid || Groups.Contains(gid);

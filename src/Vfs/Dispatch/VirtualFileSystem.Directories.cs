@@ -139,7 +139,7 @@ public sealed partial class VirtualFileSystem
         var who = Who(call, process);
         var allowed = ParentAllowsChange(node, who, out _);
         if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
-        var errno = writable.MakeDirectory(node.Inside, mode & ~who.Umask & 0xFFF, who.Uid, who.Gid);
+        var errno = writable.MakeDirectory(node.Inside, mode & ~call.Credentials().Umask & 0xFFF, who.Uid, who.Gid);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 

@@ -24,9 +24,9 @@ public sealed partial class VirtualFileSystem
         // they are read again after it.
         foreach (int number in new[] { Sys.setuid, Sys.setgid, Sys.setreuid, Sys.setregid, Sys.setgroups, Sys.setresuid, Sys.setresgid, Sys.setfsuid, Sys.setfsgid })
             Register(number, (c, p) => ObserveThen(c, (_, _) => p.Credentials = null), treatment: "watched: the process's ids are read again");
-        Register(Sys.utime, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
-        Register(Sys.utimes, (c, p) => OldTimes(c, Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));
-        Register(Sys.futimesat, (c, p) => OldTimes(c, Locate(c, p, 0, 1, true), c.Arg(2), microseconds: true));
+        Register(Sys.utime, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
+        Register(Sys.utimes, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));
+        Register(Sys.futimesat, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, 0, 1, true), c.Arg(2), microseconds: true));
     }
 
     /// <summary>
@@ -92,9 +92,10 @@ public sealed partial class VirtualFileSystem
     private static bool IsLockCommand(int command) => command is F_GETLK or F_SETLK or F_SETLKW or F_OFD_GETLK or F_OFD_SETLK or F_OFD_SETLKW;
 
     /// <summary>utime (struct utimbuf, seconds) and utimes/futimesat (struct timeval[2]); NULL means now.</summary>
-    private static SyscallOutcome OldTimes(ISyscall call, Target target, ulong times, bool microseconds)
+    private static SyscallOutcome OldTimes(ISyscall call, Credentials who, Target target, ulong times, bool microseconds)
     {
         if (target.Outcome is { } done) return done;
+        if (MayTouch(who, target, onlyNow: times == 0) is { } refused) return refused;
         UnixTime? access = UnixTime.Now, modify = access;
         if (times != 0)
         {

@@ -144,16 +144,33 @@ public sealed partial class VirtualFileSystem
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    /// <summary>chmod: the owner or root only (EPERM).</summary>
-    private static SyscallOutcome SetMode(Credentials who, Target target, uint mode) =>
-        Permitted(target, stat => Permissions.IsOwner(stat, who)) ??
-        Change(target, (w, path) => w.SetMode(path, mode & 0xFFF), (w, handle) => w.SetMode(handle, mode & 0xFFF));
+    /// <summary>chmod: the owner or root only (EPERM); set-group-id is dropped for an owner outside the file's group.</summary>
+    private static SyscallOutcome SetMode(Credentials who, Target target, uint mode)
+    {
+        const uint SetGroupId = 0x400; // 02000
+        if (Permitted(target, stat => Permissions.IsOwner(stat, who)) is { } refused) return refused;
+        if (!who.IsRoot && target.Outcome is null && AttributesOf(target, out var stat, out _) == Errno.Ok && !who.InGroup(stat.Gid))
+            mode &= ~SetGroupId;
+        return Change(target, (w, path) => w.SetMode(path, mode & 0xFFF), (w, handle) => w.SetMode(handle, mode & 0xFFF));
+    }
 
-    /// <summary>chown: root, or the owner giving the file to one of its own groups (EPERM otherwise).</summary>
-    private static SyscallOutcome SetOwner(Credentials who, Target target, ulong uid, ulong gid) =>
-        Permitted(target, stat => who.IsRoot || (Permissions.IsOwner(stat, who) && ((uint)uid == uint.MaxValue || (uint)uid == stat.Uid) &&
-            ((uint)gid == uint.MaxValue || who.InGroup((uint)gid)))) ??
-        Change(target, (w, path) => w.SetOwner(path, (uint)uid, (uint)gid), (w, handle) => w.SetOwner(handle, (uint)uid, (uint)gid));
+    /// <summary>
+    /// chown: root changes anything; others may leave the owner as it is, and the owner may move the group to
+    /// one of its own (EPERM otherwise), as chown_ok and chgrp_ok decide.
+    /// </summary>
+    private static SyscallOutcome SetOwner(Credentials who, Target target, ulong uid, ulong gid)
+    {
+        bool Allowed(FileStat stat)
+        {
+            if (who.IsRoot) return true;
+            bool owner = who.Uid == stat.Uid;
+            bool uidOk = (uint)uid == uint.MaxValue || (owner && (uint)uid == stat.Uid);
+            bool gidOk = (uint)gid == uint.MaxValue || (owner && ((uint)gid == stat.Gid || who.InGroup((uint)gid)));
+            return uidOk && gidOk;
+        }
+        return Permitted(target, Allowed) ??
+            Change(target, (w, path) => w.SetOwner(path, (uint)uid, (uint)gid), (w, handle) => w.SetOwner(handle, (uint)uid, (uint)gid));
+    }
 
     /// <summary>EPERM when <paramref name="allowed"/> says no for the target's attributes; null to go on.</summary>
     private static SyscallOutcome? Permitted(Target target, Func<FileStat, bool> allowed)
@@ -186,26 +203,30 @@ public sealed partial class VirtualFileSystem
             : Locate(call, process, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0);
         if (target.Outcome is { } done) return done;
         UnixTime? access = UnixTime.Now, modify = access;
-        bool explicitTimes = false;
+        bool onlyNow = true;
         if (call.Arg(2) != 0)
         {
             Span<byte> times = stackalloc byte[32];
             if (call.ReadMemory(call.Arg(2), times) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
             if (!TryTime(times[..16], access.Value, out access) || !TryTime(times[16..], modify.Value, out modify))
                 return SyscallOutcome.Fail(Errno.EINVAL);
-            explicitTimes = IsExplicit(times[..16]) || IsExplicit(times[16..]);
+            if (access is null && modify is null) return SyscallOutcome.Complete(0); // both UTIME_OMIT: nothing to check or do
+            onlyNow = IsNow(times[..16]) && IsNow(times[16..]);
         }
-        if (MayTouch(Who(call, process), target, explicitTimes) is { } refused) return refused;
+        if (MayTouch(Who(call, process), target, onlyNow) is { } refused) return refused;
         return Change(target, (w, path) => w.SetTimes(path, access, modify), (w, handle) => w.SetTimes(handle, access, modify));
     }
 
-    private static bool IsExplicit(ReadOnlySpan<byte> timespec) => BinaryPrimitives.ReadInt64LittleEndian(timespec[8..]) is not (UTIME_NOW or UTIME_OMIT);
+    private static bool IsNow(ReadOnlySpan<byte> timespec) => BinaryPrimitives.ReadInt64LittleEndian(timespec[8..]) == UTIME_NOW;
 
-    /// <summary>Setting times: the owner (or root) may set any; "now" is also allowed to whoever may write the file.</summary>
-    private static SyscallOutcome? MayTouch(Credentials who, Target target, bool explicitTimes)
+    /// <summary>
+    /// Setting times: the owner (or root) may set any; setting both to now (or NULL) is also allowed to
+    /// whoever may write the file (EACCES), anything else is the owner's (EPERM).
+    /// </summary>
+    private static SyscallOutcome? MayTouch(Credentials who, Target target, bool onlyNow)
     {
         if (target.Outcome is not null || AttributesOf(target, out var stat, out _) != Errno.Ok || Permissions.IsOwner(stat, who)) return null;
-        if (explicitTimes) return SyscallOutcome.Fail(Errno.EPERM);
+        if (!onlyNow) return SyscallOutcome.Fail(Errno.EPERM);
         return Permissions.Allows(stat, who, Permissions.Write) ? null : SyscallOutcome.Fail(Errno.EACCES);
     }
 

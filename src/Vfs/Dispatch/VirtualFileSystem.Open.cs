@@ -59,7 +59,7 @@ public sealed partial class VirtualFileSystem
             var who = Who(call, process);
             var allowed = ParentAllowsChange(node, who, out _);
             if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
-            var errno = writable.Create(node.Inside, mode & ~who.Umask & 0xFFF, who.Uid, who.Gid, flags, out handle);
+            var errno = writable.Create(node.Inside, mode & ~call.Credentials().Umask & 0xFFF, who.Uid, who.Gid, flags, out handle);
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             type = FileType.Regular;
         }

@@ -6,7 +6,7 @@ namespace PtFs.Vfs.Dispatch;
 // stat and friends, access, readlink.
 public sealed partial class VirtualFileSystem
 {
-    private const int W_OK = 2;
+    private const int W_OK = 2, AT_EACCESS = 0x200;
 
     private void RegisterStat()
     {
@@ -25,12 +25,13 @@ public sealed partial class VirtualFileSystem
             var target = Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0);
             return Stat(c, target, c.Arg(4), statx: true);
         });
-        Register(Sys.access, (c, p) => Access(c, p, Locate(c, p, -1, 0, follow: true), (int)c.Arg(1)));
-        Register(Sys.faccessat, (c, p) => Access(c, p, Locate(c, p, 0, 1, follow: true), (int)c.Arg(2)));
+        Register(Sys.access, (c, p) => Access(c, p, Locate(c, p, -1, 0, follow: true), (int)c.Arg(1), effective: false));
+        Register(Sys.faccessat, (c, p) => Access(c, p, Locate(c, p, 0, 1, follow: true), (int)c.Arg(2), effective: false));
         Register(Sys.faccessat2, (c, p) =>
         {
             int flags = (int)c.Arg(3);
-            return Access(c, p, Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0), (int)c.Arg(2));
+            return Access(c, p, Locate(c, p, 0, 1, follow: (flags & AT_SYMLINK_NOFOLLOW) == 0, emptyPathMeansFd: (flags & AT_EMPTY_PATH) != 0), (int)c.Arg(2),
+                effective: (flags & AT_EACCESS) != 0);
         });
         Register(Sys.readlink, (c, p) => ReadLinkOrMagic(c, p, -1, 0, c.Arg(1), (long)c.Arg(2)));
         Register(Sys.readlinkat, (c, p) => ReadLinkOrMagic(c, p, 0, 1, c.Arg(2), (long)c.Arg(3)));
@@ -86,15 +87,17 @@ public sealed partial class VirtualFileSystem
         return h | 1UL << 62;
     }
 
-    /// <summary>access(2) with the process's filesystem ids (which equal the real ones but in set-id programs).</summary>
-    private static SyscallOutcome Access(ISyscall call, ProcessFiles process, Target target, int mode)
+    /// <summary>access(2): checked with the real ids (a set-id program asks what its caller may do), AT_EACCESS with the effective ones.</summary>
+    private static SyscallOutcome Access(ISyscall call, ProcessFiles process, Target target, int mode, bool effective)
     {
+        if ((mode & ~7) != 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (target.Outcome is { } done) return done;
         var errno = AttributesOf(target, out var stat, out _);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
         var mount = target.File?.Mount ?? target.Node!.Mount!;
         if ((mode & W_OK) != 0 && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
-        return Permissions.Allows(stat, Who(call, process), mode & 7) ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EACCES);
+        var who = effective ? Who(call, process) : Who(call, process).AsReal;
+        return Permissions.Allows(stat, who, mode) ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EACCES);
     }
 
     /// <summary>readlink, where /proc/self/fd/N of a virtual fd answers with the virtual file's path.</summary>

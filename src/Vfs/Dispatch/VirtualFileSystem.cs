@@ -158,7 +158,10 @@ public sealed partial class VirtualFileSystem
     public IEnumerable<(int Number, int FdArgument, string Treatment)> Coverage =>
         _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument, h.Value.Treatment));
 
-    /// <summary>The credentials of the process, read once until something may have changed them.</summary>
+    /// <summary>
+    /// The ids of the process, read once until something may have changed them (the umask in them is not
+    /// kept up to date: creation reads it afresh).
+    /// </summary>
     private static Credentials Who(ISyscall call, ProcessFiles process) => process.Credentials ??= call.Credentials();
 
     /// <summary>Runs the syscall in the kernel and <paramref name="then"/> with its result.</summary>
