@@ -154,7 +154,11 @@ public abstract class WritableMountTests
           cd open && (umask 077; echo s > secret) && ls -l secret | cut -c1-10
           touch -d 2001-01-01 ../public; echo "touch-explicit=$?"; touch ../pub-w; echo "touch-now=$?"
           chmod 2755 mine; ls -l mine | cut -c1-10
-          python3 -c "import os; os.chown("../public", -1, -1); print("chown-nothing ok")"
+          python3 - <<PY
+        import os
+        os.chown("../public", -1, -1)
+        print("chown-nothing ok")
+        PY
         ' 2>&1
         """);
 
