@@ -154,6 +154,8 @@ public abstract class WritableMountTests
           cd open && (umask 077; echo s > secret) && ls -l secret | cut -c1-10
           touch -d 2001-01-01 ../public; echo "touch-explicit=$?"; touch ../pub-w; echo "touch-now=$?"
           chmod 2755 mine; ls -l mine | cut -c1-10
+          ln ../private hard 2>&1; echo "ln=$?"; ln ../pub-w hard-w; echo "ln-w=$?"
+          stat -c %n ../locked/. 2>&1; echo "dot=$?"
           python3 - <<PY
         import os
         os.chown("../public", -1, -1)

@@ -110,6 +110,7 @@ public sealed partial class VirtualFileSystem
         if (link.Node?.TrailingSlash == true) return SyscallOutcome.Fail(Errno.ENOENT);
         if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
         if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        if (AttributesOf(existing, out var source, out _) == Errno.Ok && !Permissions.MayLink(source, who)) return SyscallOutcome.Fail(Errno.EPERM);
         var allowed = ParentAllowsChange(link.Node!, who, out _);
         if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.Link(fromPath, toPath);

@@ -74,6 +74,7 @@ public sealed partial class VirtualFileSystem
             if (!pathOnly && (writing || truncating) && mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
             int want = pathOnly ? 0 : (flags.CanRead() ? Permissions.Read : 0) | (writing || truncating ? Permissions.Write : 0);
             if (want != 0 && !Permissions.Allows(node.Stat, Who(call, process), want)) return SyscallOutcome.Fail(Errno.EACCES);
+            if (flags.HasFlag(OpenFlags.NoAccessTime) && !Permissions.IsOwner(node.Stat, Who(call, process))) return SyscallOutcome.Fail(Errno.EPERM);
             if (pathOnly)
             {
                 handle = new FileHandle(node.Inside, flags); // O_PATH: no open in the provider, nothing to read

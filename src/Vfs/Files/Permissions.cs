@@ -23,6 +23,18 @@ public static class Permissions
     public static bool MayDelete(in FileStat parent, in FileStat victim, Credentials who) =>
         (parent.Mode & Sticky) == 0 || who.IsRoot || who.Uid == victim.Uid || who.Uid == parent.Uid;
 
+    /// <summary>
+    /// fs.protected_hardlinks (on by default): a hard link to a file one does not own needs read and write
+    /// access to it, and it must be a regular file that is neither set-user-id nor set-group-id-executable.
+    /// </summary>
+    public static bool MayLink(in FileStat source, Credentials who)
+    {
+        const uint SetUserId = 0x800, SetGroupIdExecutable = 0x408; // 04000, 02010
+        if (who.IsRoot || who.Uid == source.Uid) return true;
+        bool safe = source.Type == FileType.Regular && (source.Mode & SetUserId) == 0 && (source.Mode & SetGroupIdExecutable) != SetGroupIdExecutable;
+        return safe && Allows(source, who, Read | Write);
+    }
+
     /// <summary>chmod, and utimensat with explicit times: the owner or root.</summary>
     public static bool IsOwner(in FileStat stat, Credentials who) => who.IsRoot || who.Uid == stat.Uid;
 }

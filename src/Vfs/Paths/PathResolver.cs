@@ -49,9 +49,9 @@ public sealed class PathResolver(MountTable mounts)
         {
             bool last = pending.Count == 0;
             if (mount is not null && stat.Type != FileType.Directory) return Resolution.Failed(Errno.ENOTDIR);
+            if (mount is not null && who is not null && !Permissions.Allows(stat, who(), Permissions.Execute)) return Resolution.Failed(Errno.EACCES);
             if (name == ".") { if (last) break; continue; }
             if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
-            if (mount is not null && who is not null && !Permissions.Allows(stat, who(), Permissions.Execute)) return Resolution.Failed(Errno.EACCES);
             string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
             var nextMount = mounts.Find(next, out string nextInside);
             if (nextMount is null)
