@@ -30,6 +30,13 @@ public abstract class SyscallHandler
     /// <summary>A traced process is gone; <paramref name="status"/> is how its leader ended.</summary>
     public virtual void OnProcessExit(TracedProcess process, WaitStatus status) { }
 
+    /// <summary>
+    /// The copy stub faulted on the program's buffer while delivering a <see cref="SyscallAction.CompleteWithPayload"/>
+    /// payload: the program got <paramref name="copied"/> bytes (or EFAULT when 0) instead of the result the
+    /// handler chose, and whatever the handler counted beyond that did not happen.
+    /// </summary>
+    public virtual void OnPayloadFault(TracedThread thread, long copied) { }
+
     /// <summary>A thread died while the handler still awaited its syscall's exit.</summary>
     public virtual void OnSyscallAbandoned(TracedThread thread, SyscallRequest request) { }
 }

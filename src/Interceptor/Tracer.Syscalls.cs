@@ -173,6 +173,7 @@ public sealed partial class Tracer
         regs.rsi = BitConverter.ToUInt64(block[CopyStub.SavedRsi..]);
         regs.rip = resume;
         if (Ptrace.SetRegs(thread.Tid, regs) != 0) return false;
+        Guard(() => _handler.OnPayloadFault(thread, (long)copied));
         Ptrace.Cont(thread.Tid); // the SIGSEGV is the stub's, not the program's: it is dropped
         return true;
     }

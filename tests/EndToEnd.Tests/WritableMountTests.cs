@@ -123,6 +123,7 @@ public abstract class WritableMountTests
         libc = ctypes.CDLL(None, use_errno=True)
         bad = ctypes.c_void_p(8)  # the kernel answers EFAULT; the copy stub must not crash the program instead
         print('bad_read', libc.pread(fd, bad, 4, ctypes.c_long(0)), E.errorcode.get(ctypes.get_errno()))
+        os.lseek(fd, 1, 0); print('bad_read_offset', libc.read(fd, bad, 3), os.lseek(fd, 0, 1))
         open('r1', 'w').write('one'); h = os.open('r1', os.O_RDONLY); os.rename('r1', 'r2'); open('r1', 'w').write('new')
         os.fchmod(h, 0o600); print('fchmod_follows', oct(os.stat('r2').st_mode & 0o777), oct(os.stat('r1').st_mode & 0o777))
         os.unlink('r2'); t('fchmod_unlinked', lambda: os.fchmod(h, 0o640)); t('futimens_unlinked', lambda: os.utime(h, (1, 2)))

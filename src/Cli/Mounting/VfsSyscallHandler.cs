@@ -62,6 +62,8 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override void OnSyscallAbandoned(TracedThread thread, SyscallRequest request) => _vfs.Abandon(thread.Tid);
 
+    public override void OnPayloadFault(TracedThread thread, long copied) => _vfs.PayloadFaulted(thread.Tid, copied);
+
     /// <summary>
     /// A virtual file got a number below the floor (dup2 onto stdin): a filter for exactly that number is
     /// stacked on the process, in all its threads, so its reads and writes stop too.

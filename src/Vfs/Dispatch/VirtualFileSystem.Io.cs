@@ -36,7 +36,16 @@ public sealed partial class VirtualFileSystem
     private static Errno CheckReadable(OpenFile file) =>
         !file.Flags.CanRead() ? Errno.EBADF : file.Type == FileType.Directory ? Errno.EISDIR : Errno.Ok;
 
-    private static SyscallOutcome Read(ISyscall call, OpenFile file, ulong buffer, long count, long? at)
+    /// <summary>The last read each thread got through the copy stub that moved a file offset, in case the copy faults.</summary>
+    private readonly Dictionary<int, (OpenFile File, int Length)> _payloadReads = [];
+
+    /// <summary>The copy stub could deliver only <paramref name="copied"/> bytes of the thread's last read: the offset moves back.</summary>
+    public void PayloadFaulted(int tid, long copied)
+    {
+        if (_payloadReads.Remove(tid, out var read)) read.File.Offset -= read.Length - copied;
+    }
+
+    private SyscallOutcome Read(ISyscall call, OpenFile file, ulong buffer, long count, long? at)
     {
         var errno = CheckReadable(file);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
@@ -58,7 +67,11 @@ public sealed partial class VirtualFileSystem
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             outcome = SyscallOutcome.Complete(n);
         }
-        if (at is null) file.Offset = offset + n;
+        if (at is null)
+        {
+            file.Offset = offset + n;
+            if (outcome.Kind == OutcomeKind.CompleteWithPayload) _payloadReads[call.Tid] = (file, n);
+        }
         return outcome;
     }
 
