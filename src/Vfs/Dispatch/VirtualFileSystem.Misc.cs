@@ -23,7 +23,7 @@ public sealed partial class VirtualFileSystem
         // Permission checks use the process's ids, read once: every call that can change them stops, and
         // they are read again after it.
         foreach (int number in new[] { Sys.setuid, Sys.setgid, Sys.setreuid, Sys.setregid, Sys.setgroups, Sys.setresuid, Sys.setresgid, Sys.setfsuid, Sys.setfsgid })
-            Register(number, (c, p) => ObserveThen(c, (_, _) => p.Credentials = null), treatment: "watched: the process's ids are read again");
+            Register(number, (c, p) => ObserveThen(c, (_, _) => p.Credentials.Clear()), treatment: "watched: the process's ids are read again");
         Register(Sys.utime, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
         Register(Sys.utimes, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));
         Register(Sys.futimesat, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, 0, 1, true), c.Arg(2), microseconds: true));

@@ -64,7 +64,7 @@ public sealed partial class VirtualFileSystem
         foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
         process.MountListings.Clear(); // directory fds rarely survive exec; a stale one must not list mount points
         process.KernelCwd = null;
-        process.Credentials = null; // a set-id program changes them
+        process.Credentials.Clear(); // a set-id program changes them
     }
 
     public void ProcessExited(int pid)
@@ -162,7 +162,11 @@ public sealed partial class VirtualFileSystem
     /// The ids of the process, read once until something may have changed them (the umask in them is not
     /// kept up to date: creation reads it afresh).
     /// </summary>
-    private static Credentials Who(ISyscall call, ProcessFiles process) => process.Credentials ??= call.Credentials();
+    private static Credentials Who(ISyscall call, ProcessFiles process)
+    {
+        if (!process.Credentials.TryGetValue(call.Tid, out var who)) process.Credentials[call.Tid] = who = call.Credentials();
+        return who;
+    }
 
     /// <summary>Runs the syscall in the kernel and <paramref name="then"/> with its result.</summary>
     private SyscallOutcome ObserveThen(ISyscall call, Action<ISyscall, long> then) =>

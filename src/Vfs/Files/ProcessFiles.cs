@@ -14,8 +14,11 @@ public sealed class ProcessFiles(FdTable fds)
 
     public FdTable Fds { get; } = fds;
 
-    /// <summary>The process's credentials as last read, until exec or a set*id call (both stop) changes them.</summary>
-    public Dispatch.Credentials? Credentials { get; set; }
+    /// <summary>
+    /// Each thread's credentials as last read (Linux keeps them per thread), until exec or a set*id call
+    /// (both stop) may have changed them.
+    /// </summary>
+    public Dictionary<int, Dispatch.Credentials> Credentials { get; } = [];
 
     /// <summary>
     /// Real directories open in the kernel that have mount points inside: their listings get the mount
