@@ -163,6 +163,7 @@ public abstract class WritableMountTests
         print("chown-nothing ok")
         PY
         ' 2>&1
+        chown 65534 open/mine && capsh --drop=cap_dac_override,cap_dac_read_search,cap_fowner -- -c 'cat open/mine; echo "root-without-dac=$?"; chmod 600 open/mine; echo "chmod=$?"' 2>&1
         """);
 
     protected abstract void Check(string script);

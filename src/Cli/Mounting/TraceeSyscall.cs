@@ -60,6 +60,7 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
     {
         uint uid = 0, gid = 0, realUid = 0, realGid = 0, umask = 0x12; // 022 if /proc says nothing
         uint[] groups = [];
+        ulong capabilities = 0;
         // The thread's own status: set*id calls change one thread's ids (glibc then syncs the others).
         foreach (string line in File.ReadLines($"/proc/{Pid}/task/{Tid}/status"))
         {
@@ -67,12 +68,14 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
             else if (line.StartsWith("Uid:", StringComparison.Ordinal)) (realUid, uid) = Ids(line);
             else if (line.StartsWith("Gid:", StringComparison.Ordinal)) (realGid, gid) = Ids(line);
             else if (line.StartsWith("Groups:", StringComparison.Ordinal))
-            {
                 groups = line[7..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(g => uint.Parse(g, CultureInfo.InvariantCulture)).ToArray();
+            else if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+            {
+                capabilities = ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 break;
             }
         }
-        return new Credentials(uid, gid, umask, groups) { RealUid = realUid, RealGid = realGid };
+        return new Credentials(uid, gid, umask, groups) { RealUid = realUid, RealGid = realGid, Capabilities = capabilities };
     }
 
     // "Uid:\treal\teffective\tsaved\tfilesystem": access is checked with the filesystem id, access(2) with the real one.

@@ -52,7 +52,28 @@ public sealed record Credentials(uint Uid, uint Gid, uint Umask, IReadOnlyList<u
     /// <summary>The same process as access(2) sees it: real ids in place of the filesystem ones.</summary>
     public Credentials AsReal => this with { Uid = RealUid, Gid = RealGid };
 
-    public bool IsRoot => Uid == 0;
+    /// <summary>
+    /// The effective capability set (CapEff). Without /proc's word for it, fsuid 0 has them all, as the
+    /// kernel gives root.
+    /// </summary>
+    public ulong Capabilities { get; init; } = Uid == 0 ? ulong.MaxValue : 0;
+
+    /// <summary>CAP_CHOWN: give files away.</summary>
+    public bool MayChown => Has(0);
+
+    /// <summary>CAP_DAC_OVERRIDE: bypass read, write and search permission bits.</summary>
+    public bool OverridesPermissions => Has(1);
+
+    /// <summary>CAP_DAC_READ_SEARCH: bypass read permission on files, read and search on directories.</summary>
+    public bool ReadsAndSearchesAll => Has(2);
+
+    /// <summary>CAP_FOWNER: act as the owner of every file (chmod, utimes, sticky directories, hard links).</summary>
+    public bool ActsAsOwner => Has(3);
+
+    /// <summary>CAP_FSETID: keep set-group-id when changing the mode of a file outside one's groups.</summary>
+    public bool KeepsSetId => Has(4);
+
+    private bool Has(int capability) => (Capabilities & (1UL << capability)) != 0;
 
     public bool InGroup(uint gid) => gid == Gid || Groups.Contains(gid);
 }

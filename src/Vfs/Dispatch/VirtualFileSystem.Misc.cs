@@ -20,9 +20,9 @@ public sealed partial class VirtualFileSystem
         AnswerForEither(Sys.copy_file_range, Errno.EXDEV, 0, 2);
         AnswerForEither(Sys.sendfile, Errno.EINVAL, 0, 1);
         AnswerForEither(Sys.splice, Errno.EINVAL, 0, 2);
-        // Permission checks use the process's ids, read once: every call that can change them stops, and
-        // they are read again after it.
-        foreach (int number in new[] { Sys.setuid, Sys.setgid, Sys.setreuid, Sys.setregid, Sys.setgroups, Sys.setresuid, Sys.setresgid, Sys.setfsuid, Sys.setfsgid })
+        // Permission checks use the thread's ids and capabilities, read once: every call that can change
+        // them stops, and they are read again after it.
+        foreach (int number in new[] { Sys.setuid, Sys.setgid, Sys.setreuid, Sys.setregid, Sys.setgroups, Sys.setresuid, Sys.setresgid, Sys.setfsuid, Sys.setfsgid, Sys.capset })
             Register(number, (c, p) => ObserveThen(c, (_, _) => p.Credentials.Clear()), treatment: "watched: the process's ids are read again");
         Register(Sys.utime, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), microseconds: false));
         Register(Sys.utimes, (c, p) => OldTimes(c, Who(c, p), Locate(c, p, -1, 0, true), c.Arg(1), microseconds: true));

@@ -150,7 +150,7 @@ public sealed partial class VirtualFileSystem
     {
         const uint SetGroupId = 0x400; // 02000
         if (Permitted(target, stat => Permissions.IsOwner(stat, who)) is { } refused) return refused;
-        if (!who.IsRoot && target.Outcome is null && AttributesOf(target, out var stat, out _) == Errno.Ok && !who.InGroup(stat.Gid))
+        if (!who.KeepsSetId && target.Outcome is null && AttributesOf(target, out var stat, out _) == Errno.Ok && !who.InGroup(stat.Gid))
             mode &= ~SetGroupId;
         return Change(target, (w, path) => w.SetMode(path, mode & 0xFFF), (w, handle) => w.SetMode(handle, mode & 0xFFF));
     }
@@ -163,7 +163,7 @@ public sealed partial class VirtualFileSystem
     {
         bool Allowed(FileStat stat)
         {
-            if (who.IsRoot) return true;
+            if (who.MayChown) return true;
             bool owner = who.Uid == stat.Uid;
             bool uidOk = (uint)uid == uint.MaxValue || (owner && (uint)uid == stat.Uid);
             bool gidOk = (uint)gid == uint.MaxValue || (owner && ((uint)gid == stat.Gid || who.InGroup((uint)gid)));
