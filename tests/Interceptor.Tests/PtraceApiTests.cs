@@ -46,7 +46,7 @@ public class PtraceApiTests
         });
         var readOnlyPage = Enumerable.Range(0, 4096).Select(i => (byte)(i * 3)).ToArray();
         BitConverter.GetBytes(0x0102030405060708L).CopyTo(readOnlyPage, 0);
-        stdout.Should().EndWith($" ro={Fnv(readOnlyPage)}\n", "the program sees the word written into its read-only page");
+        stdout.Should().EndWith($" ro={Fnv.Hex(readOnlyPage)}\n", "the program sees the word written into its read-only page");
     }
 
     [Fact]
@@ -88,12 +88,5 @@ public class PtraceApiTests
         tracer.Start(new TracerLaunch("/bin/sh", ["-c", $"exec {TestPrograms.PathOf("memlab")} 1 0 0 > '{dir["out"]}'"]));
         while (tracer.RunUntilPaused() is { } context) tracer.Resume(atPause(context));
         return (File.ReadAllText(dir["out"]), tracer.ExitStatus);
-    }
-
-    private static string Fnv(byte[] bytes)
-    {
-        ulong h = 1469598103934665603UL;
-        foreach (byte b in bytes) { h ^= b; h *= 1099511628211UL; }
-        return h.ToString("x16");
     }
 }

@@ -72,7 +72,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
     {
         if (!_trappedLowFds.TryGetValue(call.Pid, out var trapped)) _trappedLowFds[call.Pid] = trapped = [];
         if (!trapped.Add(fd)) return;
-        var program = SeccompFilterBuilder.BuildForDescriptor(_vfs.FdSyscalls, fd);
+        var program = SeccompFilterBuilder.BuildForDescriptor(Policy.FdSyscalls, fd);
         long result = ((TraceeSyscall)call).Context.InstallFilter(program, allThreads: true);
         if (result != 0) trapped.Remove(fd);
     }

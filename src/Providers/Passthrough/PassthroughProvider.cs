@@ -104,13 +104,11 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         // O_NONBLOCK: a FIFO or device in the host directory must not stop the tracer inside open.
         int fd = OpenBeneath(_root, Relative(path), access | O_NOFOLLOW | O_NONBLOCK | ((int)flags & O_DIRECTORY));
         if (fd < 0) return (Errno)LastError;
-        if (GetAttributes(new HostHandle(path, flags, fd), out var stat) != Errno.Ok || stat.Type is not (FileType.Regular or FileType.Directory))
-        {
-            close(fd);
-            return Errno.ENXIO; // only files and directories are served
-        }
         handle = new HostHandle(path, flags, fd);
-        return Errno.Ok;
+        if (GetAttributes(handle, out var stat) == Errno.Ok && stat.Type is FileType.Regular or FileType.Directory) return Errno.Ok;
+        close(fd);
+        handle = null!;
+        return Errno.ENXIO; // only files and directories are served
     }
 
     public unsafe Errno Read(FileHandle handle, long offset, Span<byte> buffer, out int bytesRead)

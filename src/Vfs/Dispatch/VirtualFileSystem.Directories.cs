@@ -1,5 +1,6 @@
 using System.Text;
 using PtFs.Vfs.Kernel;
+using PtFs.Vfs.Mounts;
 
 namespace PtFs.Vfs.Dispatch;
 
@@ -36,8 +37,11 @@ public sealed partial class VirtualFileSystem
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             var listing = new List<DirectoryEntry> { new(".", FileType.Directory), new("..", FileType.Directory) };
             listing.AddRange(entries);
-            foreach (string name in Mounts.MountPointsIn(file.Absolute))
-                if (!entries.Any(e => e.Name == name)) listing.Add(new DirectoryEntry(name, FileType.Directory));
+            foreach (var mount in Mounts.MountsIn(file.Absolute))
+            {
+                string name = PathText.Name(mount.Point);
+                if (!entries.Any(e => e.Name == name)) listing.Add(new DirectoryEntry(name, FileType.Directory, SyntheticInodes.OfRoot(mount)));
+            }
             file.Listing = listing;
         }
 
@@ -48,7 +52,7 @@ public sealed partial class VirtualFileSystem
         while (index < file.Listing.Count)
         {
             var entry = file.Listing[(int)index];
-            ulong inode = entry.Inode != 0 ? entry.Inode : NameInode(file, entry.Name);
+            ulong inode = entry.Inode != 0 ? entry.Inode : SyntheticInodes.Of(file.Mount, PathText.Combine(file.Handle.Path, entry.Name));
             if (!DirentLayout.TryWrite(buffer.AsSpan(used), inode, index + 1, entry.Type, entry.Name, out int length))
             {
                 if (used == 0) return SyscallOutcome.Fail(Errno.EINVAL); // not even one entry fits
@@ -66,26 +70,20 @@ public sealed partial class VirtualFileSystem
     private long ListMountPoints(ISyscall call, MountListing listing)
     {
         const long FirstOffset = 1L << 40; // past any offset the kernel's own entries use
-        var names = Mounts.MountPointsIn(listing.Absolute).Where(n => !Path.Exists(PathText.Combine(listing.Absolute, n))).ToList();
+        var mounts = Mounts.MountsIn(listing.Absolute).Where(m => !Path.Exists(m.Point)).ToList();
         var buffer = new byte[(int)Math.Min(call.Arg(2), 1 << 16)];
         int used = 0;
-        while (listing.Listed < names.Count)
+        while (listing.Listed < mounts.Count)
         {
-            string name = names[listing.Listed];
-            ulong inode = 1469598103934665603UL ^ (ulong)name.GetHashCode(StringComparison.Ordinal);
-            if (!DirentLayout.TryWrite(buffer.AsSpan(used), inode, FirstOffset + listing.Listed + 1, FileType.Directory, name, out int length)) break;
+            var mount = mounts[listing.Listed];
+            // The same inode stat reports for the mount point.
+            if (!DirentLayout.TryWrite(buffer.AsSpan(used), SyntheticInodes.OfRoot(mount), FirstOffset + listing.Listed + 1, FileType.Directory,
+                    PathText.Name(mount.Point), out int length)) break;
             used += length;
             listing.Listed++;
         }
         if (used == 0) return 0;
         return call.WriteMemory(call.Arg(1), buffer.AsSpan(0, used)) == Errno.Ok ? used : -(long)Errno.EFAULT;
-    }
-
-    private static ulong NameInode(OpenFile file, string name)
-    {
-        ulong h = 1469598103934665603UL ^ file.Mount.Device;
-        foreach (char ch in PathText.Combine(file.Handle.Path, name)) { h ^= ch; h *= 1099511628211UL; }
-        return h | 1UL << 62;
     }
 
     private static SyscallOutcome GetCwd(ISyscall call, ProcessFiles process)

@@ -40,7 +40,7 @@ public sealed partial class VirtualFileSystem
         if (target.Outcome is { } done)
         {
             bool real = done.Kind is OutcomeKind.PassThrough or OutcomeKind.RedirectPath;
-            return real && target.Node is { } path && Mounts.MountPointsIn(path.Absolute).Any() ? ListWithMountPoints(call, process, path.Absolute, done) : done;
+            return real && target.Node is { } path && Mounts.MountsIn(path.Absolute).Any() ? ListWithMountPoints(call, process, path.Absolute, done) : done;
         }
         var node = target.Node!;
         var mount = node.Mount!;

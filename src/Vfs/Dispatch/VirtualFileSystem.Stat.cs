@@ -1,5 +1,6 @@
 using System.Text;
 using PtFs.Vfs.Kernel;
+using PtFs.Vfs.Mounts;
 
 namespace PtFs.Vfs.Dispatch;
 
@@ -61,7 +62,7 @@ public sealed partial class VirtualFileSystem
         if (target.Outcome is { } done) return done;
         var errno = AttributesOf(target, out var stat, out ulong device);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        if (stat.Inode == 0) stat.Inode = SyntheticInode(target);
+        if (stat.Inode == 0) stat.Inode = target.File is { } file ? SyntheticInodes.Of(file.Mount, file.Handle.Path) : SyntheticInodes.Of(target.Node!.Mount!, target.Node.Inside);
         Span<byte> image = stackalloc byte[StatLayout.StatxSize];
         int length;
         if (statx)
@@ -75,16 +76,6 @@ public sealed partial class VirtualFileSystem
             length = StatLayout.StatSize;
         }
         return call.WriteMemory(buffer, image[..length]) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
-    }
-
-    /// <summary>A provider that numbers nothing still needs stable inodes: a hash of the mount and path.</summary>
-    private static ulong SyntheticInode(Target target)
-    {
-        string path = target.File?.Handle.Path ?? target.Node!.Inside;
-        ulong device = target.File?.Mount.Device ?? target.Node!.Mount!.Device;
-        ulong h = 1469598103934665603UL ^ device;
-        foreach (char ch in path) { h ^= ch; h *= 1099511628211UL; }
-        return h | 1UL << 62;
     }
 
     /// <summary>access(2): checked with the real ids (a set-id program asks what its caller may do), AT_EACCESS with the effective ones.</summary>

@@ -34,9 +34,9 @@ public sealed class MountTable
         return null;
     }
 
-    /// <summary>Names of mount points directly inside <paramref name="directory"/> (absolute, normalized).</summary>
-    public IEnumerable<string> MountPointsIn(string directory) =>
-        _mounts.Select(m => m.Point).Where(p => p != "/" && PathText.Parent(p) == directory).Select(PathText.Name);
+    /// <summary>Mounts whose mount point lies directly inside <paramref name="directory"/> (absolute, normalized).</summary>
+    public IEnumerable<Mount> MountsIn(string directory) =>
+        _mounts.Where(m => m.Point != "/" && PathText.Parent(m.Point) == directory);
 
     // Linux's new_encode_dev: minor's low byte, major, minor's high bits.
     private static ulong Encode(ulong minor) => (minor & 0xff) | ((minor & ~0xffUL) << 12);
