@@ -57,6 +57,15 @@ public readonly struct SyscallAction
     /// </summary>
     public static SyscallAction Pause => new(SyscallActionKind.Pause, 0);
 
+    /// <summary>
+    /// The syscall cannot go on yet (a lock another process holds): the thread sleeps in the kernel for
+    /// <paramref name="milliseconds"/>, where signals reach it, and then makes the same syscall again, so
+    /// the handler decides it anew. A signal during the sleep is handled as the kernel handles one that
+    /// interrupts a blocking call: the call restarts after a handler with SA_RESTART (or no handler) and
+    /// fails with EINTR after one without.
+    /// </summary>
+    public static SyscallAction WaitAndRetry(int milliseconds) => new(SyscallActionKind.WaitAndRetry, milliseconds);
+
     [InlineArray(6)]
     private struct Args6
     {
@@ -72,4 +81,5 @@ public enum SyscallActionKind
     Rewrite,
     CompleteWithPayload,
     Pause,
+    WaitAndRetry,
 }

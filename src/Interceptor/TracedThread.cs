@@ -47,4 +47,5 @@ internal enum PendingExit
     None,
     Observe,
     Rewrite,
+    Retry,
 }

@@ -7,7 +7,10 @@ namespace PtFs.Interceptor;
 // Seccomp stops, syscall-exit stops, and carrying out the handler's decisions.
 public sealed partial class Tracer
 {
-    private const int SYS_prctl = 157, SYS_execve = 59;
+    private const int SYS_prctl = 157, SYS_execve = 59, SYS_poll = 7;
+
+    // What the kernel's signal delivery turns into a restart or EINTR, depending on the handler's SA_RESTART.
+    private const long ERESTARTSYS = 512;
 
     private void OnSeccompStop(TracedThread thread)
     {
@@ -130,6 +133,17 @@ public sealed partial class Tracer
                 Ptrace.SetRegs(tid, rewritten);
                 Ptrace.Syscall(tid);
                 break;
+            case SyscallActionKind.WaitAndRetry:
+                // poll(NULL, 0, ms): a sleep that needs no memory in the tracee and wakes for signals.
+                thread.PendingExit = PendingExit.Retry;
+                thread.PendingRequest = request;
+                thread.SavedRegs = regs;
+                var sleeping = regs;
+                sleeping.orig_rax = SYS_poll;
+                sleeping.SetArgs([0, 0, (ulong)action.Value]);
+                Ptrace.SetRegs(tid, sleeping);
+                Ptrace.Syscall(tid);
+                break;
         }
     }
 
@@ -195,6 +209,11 @@ public sealed partial class Tracer
         }
 
         long result = (long)regs.rax;
+        if (pending == PendingExit.Retry)
+        {
+            RetryAfterSleep(thread, result);
+            return;
+        }
         _context.Begin(thread, regs, InjectionSite.SyscallExit, thread.PendingRequest);
         long final = Finish(thread.PendingRequest, result);
         var restored = pending == PendingExit.Rewrite ? thread.SavedRegs : _injector.Registers;
@@ -204,6 +223,28 @@ public sealed partial class Tracer
             Ptrace.SetRegs(thread.Tid, restored);
         }
         _injector.RedeliverHeldSignals();
+        Ptrace.Cont(thread.Tid);
+    }
+
+    /// <summary>
+    /// The sleep of a <see cref="SyscallActionKind.WaitAndRetry"/> is over. Timed out: the program's registers
+    /// come back, one instruction earlier, so it makes its syscall again. Cut short by a signal: the
+    /// registers come back with -ERESTARTSYS, and the kernel, delivering the signal, restarts the call or
+    /// fails it with EINTR exactly as for a lock wait of its own.
+    /// </summary>
+    private void RetryAfterSleep(TracedThread thread, long sleepResult)
+    {
+        var restored = thread.SavedRegs;
+        if (sleepResult >= 0)
+        {
+            restored.rip -= 2;
+            restored.rax = restored.orig_rax;
+        }
+        else
+        {
+            restored.rax = unchecked((ulong)-ERESTARTSYS);
+        }
+        Ptrace.SetRegs(thread.Tid, restored);
         Ptrace.Cont(thread.Tid);
     }
 

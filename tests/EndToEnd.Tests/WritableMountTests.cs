@@ -166,6 +166,83 @@ public abstract class WritableMountTests
         chown 65534 open/mine && capsh --drop=cap_dac_override,cap_dac_read_search,cap_fowner -- -c 'cat open/mine; echo "root-without-dac=$?"; chmod 600 open/mine; echo "chmod=$?"' 2>&1
         """);
 
+    [Fact]
+    public void Locks_between_processes() => Check("""
+        python3 - <<'PY'
+        import os, fcntl, struct, signal, time, errno as E
+        def say(*a): print(*a, flush=True)
+        def t(name, f):
+            try: say(name, f())
+            except OSError as e: say(name, E.errorcode[e.errno])
+        def child(f):
+            pid = os.fork()
+            if pid == 0:
+                try: f()
+                except TimeoutError: say(' child timed out'); os._exit(2)
+                except OSError as e: say(' child', E.errorcode[e.errno]); os._exit(1)
+                os._exit(0)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        def flk(kind, start, length, pid=0): return struct.pack('hhxxxxqqixxxx', kind, 0, start, length, pid)
+        def getlk(fd, kind, start, length, cmd=fcntl.F_GETLK):
+            k, w, s, l, p = struct.unpack('hhxxxxqqixxxx', fcntl.fcntl(fd, cmd, flk(kind, start, length)))
+            return k, s, l, 'parent' if p == os.getppid() else p
+        open('f', 'w').write('x' * 100)
+        a = os.open('f', os.O_RDWR)
+        fcntl.flock(a, fcntl.LOCK_EX)
+        say('flock other ofd', child(lambda: fcntl.flock(os.open('f', os.O_RDONLY), fcntl.LOCK_SH | fcntl.LOCK_NB)))
+        say('flock same ofd', child(lambda: fcntl.flock(a, fcntl.LOCK_EX | fcntl.LOCK_NB)))
+        b = os.open('f', os.O_RDONLY)
+        t('flock same process other ofd', lambda: fcntl.flock(b, fcntl.LOCK_SH | fcntl.LOCK_NB))
+        fcntl.flock(a, fcntl.LOCK_SH); t('shared with shared', lambda: fcntl.flock(b, fcntl.LOCK_SH | fcntl.LOCK_NB))
+        os.close(b); fcntl.flock(a, fcntl.LOCK_UN)
+        t('flock bad operation', lambda: fcntl.flock(a, 3))
+        fcntl.lockf(a, fcntl.LOCK_EX, 80, 0)
+        fcntl.lockf(a, fcntl.LOCK_UN, 20, 30)
+        say('getlk', child(lambda: say(' ', getlk(os.open('f', os.O_RDONLY), fcntl.F_RDLCK, 0, 0), getlk(os.open('f', os.O_RDONLY), fcntl.F_RDLCK, 40, 0), getlk(os.open('f', os.O_RDONLY), fcntl.F_RDLCK, 5, 10))))
+        say('setlk conflict', child(lambda: fcntl.lockf(os.open('f', os.O_RDWR), fcntl.LOCK_SH | fcntl.LOCK_NB, 1, 60)))
+        say('setlk free range', child(lambda: fcntl.lockf(os.open('f', os.O_RDWR), fcntl.LOCK_SH | fcntl.LOCK_NB, 5, 35)))
+        say('own process never conflicts', fcntl.lockf(os.open('f', os.O_RDWR), fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0))
+        c = os.open('f', os.O_RDONLY); os.close(c)
+        say('closing any fd releases', child(lambda: fcntl.lockf(os.open('f', os.O_RDWR), fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0)))
+        r = os.open('f', os.O_RDONLY)
+        t('write lock on read-only fd', lambda: fcntl.fcntl(r, fcntl.F_SETLK, flk(fcntl.F_WRLCK, 0, 1)))
+        t('bad type', lambda: fcntl.fcntl(r, fcntl.F_SETLK, flk(7, 0, 1)))
+        t('negative start', lambda: fcntl.fcntl(r, fcntl.F_SETLK, flk(fcntl.F_RDLCK, -5, 1)))
+        t('ofd with pid', lambda: fcntl.fcntl(r, fcntl.F_OFD_SETLK, flk(fcntl.F_RDLCK, 0, 1, pid=1)))
+        fcntl.fcntl(a, fcntl.F_OFD_SETLK, flk(fcntl.F_WRLCK, 50, 10))
+        t('ofd against posix, same process', lambda: fcntl.lockf(os.open('f', os.O_RDWR), fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 55))
+        say('ofd getlk', child(lambda: say(' ', getlk(os.open('f', os.O_RDONLY), fcntl.F_WRLCK, 0, 0, fcntl.F_OFD_GETLK))))
+        fcntl.fcntl(a, fcntl.F_OFD_SETLK, flk(fcntl.F_UNLCK, 0, 0))
+        fcntl.lockf(a, fcntl.LOCK_EX, 10, 0)
+        ready_r, ready_w = os.pipe()
+        def waiter():
+            fd = os.open('f', os.O_RDWR); os.write(ready_w, b'1')
+            fcntl.lockf(fd, fcntl.LOCK_EX, 10, 0); say(' child got the lock')
+        pid = os.fork()
+        if pid == 0:
+            waiter(); os._exit(0)
+        os.read(ready_r, 1); time.sleep(0.3); say('parent releases'); fcntl.lockf(a, fcntl.LOCK_UN, 10, 0)
+        say('waiter', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        fcntl.flock(a, fcntl.LOCK_EX)
+        def interrupted():
+            def timeout(*_): raise TimeoutError()
+            signal.signal(signal.SIGALRM, timeout); signal.setitimer(signal.ITIMER_REAL, 0.2)
+            fcntl.flock(os.open('f', os.O_RDONLY), fcntl.LOCK_SH)
+        say('interrupted wait', child(interrupted))
+        ready_r, ready_w = os.pipe()
+        def restarted():
+            seen = []
+            signal.signal(signal.SIGALRM, lambda *_: seen.append(1)); signal.siginterrupt(signal.SIGALRM, False)
+            signal.setitimer(signal.ITIMER_REAL, 0.1); os.write(ready_w, b'1')
+            fcntl.flock(os.open('f', os.O_RDONLY), fcntl.LOCK_SH); say(' restarted wait got the lock, handler ran', seen)
+        pid = os.fork()
+        if pid == 0:
+            restarted(); os._exit(0)
+        os.read(ready_r, 1); time.sleep(0.4); say('parent unlocks'); fcntl.flock(a, fcntl.LOCK_UN)
+        say('restarted', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        PY
+        """);
+
     protected abstract void Check(string script);
 }
 

@@ -31,6 +31,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
             OutcomeKind.CompleteWithPayload => SyscallAction.CompleteWithPayload(outcome.Result, outcome.Destination, outcome.Length),
             OutcomeKind.Observe => SyscallAction.Observe,
             OutcomeKind.RedirectPath => Redirect(context, (int)outcome.Result, outcome.Path!),
+            OutcomeKind.WaitAndRetry => SyscallAction.WaitAndRetry((int)outcome.Result),
             _ => throw new InvalidOperationException($"unknown outcome {outcome.Kind}"),
         };
     }

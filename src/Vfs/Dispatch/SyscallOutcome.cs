@@ -22,6 +22,12 @@ public readonly record struct SyscallOutcome(OutcomeKind Kind, long Result = 0, 
     /// <paramref name="absolute"/>, and every register is restored before the program resumes.
     /// </summary>
     public static SyscallOutcome RedirectPath(int argument, string absolute) => new(OutcomeKind.RedirectPath, argument, Path: absolute);
+
+    /// <summary>
+    /// Not yet (a lock another process holds): the thread waits <paramref name="milliseconds"/> where signals
+    /// reach it and makes the same syscall again, which comes back to the VFS to be decided anew.
+    /// </summary>
+    public static SyscallOutcome WaitAndRetry(int milliseconds) => new(OutcomeKind.WaitAndRetry, milliseconds);
 }
 
 public enum OutcomeKind
@@ -31,4 +37,5 @@ public enum OutcomeKind
     CompleteWithPayload,
     Observe,
     RedirectPath,
+    WaitAndRetry,
 }

@@ -71,7 +71,7 @@ public sealed partial class VirtualFileSystem
                 d.File.Flags = (d.File.Flags & ~ChangeableStatusFlags) | (requested & ChangeableStatusFlags);
                 return SyscallOutcome.Complete(0);
             case var lockCommand when IsLockCommand(lockCommand):
-                return Lock(call, d.File, command);
+                return RecordLock(call, process, d.File, command);
             default:
                 return Unsupported(call, Errno.EINVAL);
         }

@@ -3,17 +3,15 @@ using PtFs.Vfs.Kernel;
 
 namespace PtFs.Vfs.Dispatch;
 
-// The rest of the fd surface: advice, allocation, locks, ioctl, in-kernel copies, and the old time calls.
+// The rest of the fd surface: advice, allocation, ioctl, in-kernel copies, and the old time calls.
 public sealed partial class VirtualFileSystem
 {
     private const uint FIONREAD = 0x541B, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452;
-    private const int F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_UNLCK = 2;
 
     private void RegisterMisc()
     {
         Register(Sys.fadvise64, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
         Register(Sys.fallocate, (c, p) => WithFile(c, p, f => Allocate(f, (int)c.Arg(1), (long)c.Arg(2), (long)c.Arg(3))), fdArgument: 0);
-        Register(Sys.flock, (c, p) => WithFile(c, p, f => f.Flags.HasFlag(OpenFlags.Path) ? SyscallOutcome.Fail(Errno.EBADF) : SyscallOutcome.Complete(0)), fdArgument: 0);
         Register(Sys.ioctl, (c, p) => WithFile(c, p, f => Ioctl(c, p, f)), fdArgument: 0);
         // In-kernel copies cannot reach a provider; these errnos make cp, cat and friends fall back to read/write.
         // They take two fds, and either may be virtual, so they always stop (a filter checks only one argument).
@@ -72,24 +70,6 @@ public sealed partial class VirtualFileSystem
         if (errno == Errno.Ok && offset + length > stat.Size) errno = writable.SetSize(file.Handle, offset + length);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
-
-    /// <summary>
-    /// POSIX and OFD record locks on a virtual file. PtFs keeps no lock table yet: every lock is granted and
-    /// F_GETLK reports the range free, which is right for one program and wrong for competing ones.
-    /// </summary>
-    private static SyscallOutcome Lock(ISyscall call, OpenFile file, int command)
-    {
-        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
-        if (command is F_GETLK or F_OFD_GETLK)
-        {
-            Span<byte> type = stackalloc byte[2];
-            BinaryPrimitives.WriteInt16LittleEndian(type, F_UNLCK);
-            return call.WriteMemory(call.Arg(2), type) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
-        }
-        return SyscallOutcome.Complete(0);
-    }
-
-    private static bool IsLockCommand(int command) => command is F_GETLK or F_SETLK or F_SETLKW or F_OFD_GETLK or F_OFD_SETLK or F_OFD_SETLKW;
 
     /// <summary>utime (struct utimbuf, seconds) and utimes/futimesat (struct timeval[2]); NULL means now.</summary>
     private static SyscallOutcome OldTimes(ISyscall call, Credentials who, Target target, ulong times, bool microseconds)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PtFs.Vfs.Locks;
 using PtFs.Vfs.Mounts;
 
 namespace PtFs.Vfs.Dispatch;
@@ -36,6 +37,7 @@ public sealed partial class VirtualFileSystem
         RegisterDescriptors();
         RegisterXattrs();
         RegisterMisc();
+        RegisterLocks();
     }
 
     public MountTable Mounts { get; }
@@ -50,7 +52,7 @@ public sealed partial class VirtualFileSystem
     public void ProcessStarted(int pid, int? parentPid)
     {
         if (parentPid is { } parent && _processes.TryGetValue(parent, out var from))
-            _processes[pid] = new ProcessFiles(from.Fds.Fork())
+            _processes[pid] = new ProcessFiles(pid, from.Fds.Fork())
             {
                 VirtualCwd = from.VirtualCwd,
                 MountListings = from.MountListings.ToDictionary(l => l.Key, l => new MountListing(l.Value.Absolute) { Listed = l.Value.Listed }),
@@ -71,6 +73,7 @@ public sealed partial class VirtualFileSystem
     {
         if (!_processes.Remove(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers()) Close(process, fd);
+        _recordLocks.Release(new ProcessLockOwner(pid));
     }
 
     /// <summary>Decides a trapped syscall.</summary>
@@ -113,7 +116,7 @@ public sealed partial class VirtualFileSystem
 
     private ProcessFiles ProcessOf(int pid)
     {
-        if (!_processes.TryGetValue(pid, out var process)) _processes[pid] = process = new ProcessFiles(new FdTable());
+        if (!_processes.TryGetValue(pid, out var process)) _processes[pid] = process = new ProcessFiles(pid, new FdTable());
         return process;
     }
 
@@ -192,8 +195,14 @@ public sealed partial class VirtualFileSystem
 
     private void Close(ProcessFiles process, int fd)
     {
+        if (!process.Fds.TryGet(fd, out var closing)) return;
+        // POSIX locks go when the process closes any descriptor of the file (but an O_PATH one), as close(2) warns.
+        var owner = new ProcessLockOwner(process.Pid);
+        if (!closing.File.Flags.HasFlag(OpenFlags.Path) && _recordLocks.Holds(owner)) _recordLocks.Release(owner, LockIdentity(closing.File));
         var last = process.Fds.Remove(fd);
-        if (last is not null) ReleaseHandle(last);
+        if (last is null) return;
+        ReleaseLocksOf(last);
+        ReleaseHandle(last);
     }
 
     /// <summary>The last descriptor of an open file is gone: the provider hears of it once (O_PATH opens never reached it).</summary>

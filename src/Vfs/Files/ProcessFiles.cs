@@ -1,8 +1,10 @@
 namespace PtFs.Vfs;
 
 /// <summary>What the VFS keeps per traced process: its working directory and its virtual descriptors.</summary>
-public sealed class ProcessFiles(FdTable fds)
+public sealed class ProcessFiles(int pid, FdTable fds)
 {
+    public int Pid { get; } = pid;
+
     /// <summary>
     /// The working directory when it is inside a mount (absolute, normalized), where the kernel's own cwd
     /// cannot follow; null while it is a real directory, which only the kernel knows for sure.
