@@ -167,6 +167,22 @@ public abstract class WritableMountTests
         """);
 
     [Fact]
+    public void Renames_carry_open_directories_and_working_directories() => Check("""
+        mkdir -p m1/sub && echo X > m1/sub/x && echo F > file
+        python3 - <<'PY'
+        import os
+        dfd = os.open('m1', os.O_RDONLY); sub = os.open('m1/sub', os.O_PATH); f = os.open('file', os.O_RDONLY)
+        os.rename('m1', 'm2'); os.rename('file', 'm2/moved')
+        print('openat', os.read(os.open('sub/x', os.O_RDONLY, dir_fd=dfd), 9))
+        print('o_path', os.read(os.open('x', os.O_RDONLY, dir_fd=sub), 9))
+        print('links', [os.readlink(f'/proc/self/fd/{n}').replace(os.getcwd(), '.') for n in (dfd, sub, f)])
+        os.fchdir(sub); print('fchdir', os.getcwd().endswith('/m2/sub'))
+        os.chdir('..'); os.rename('../m2', '../m3'); print('cwd', os.getcwd().endswith('/m3'), sorted(os.listdir('.')))
+        print('relative', open('sub/x').read().strip(), open('moved').read().strip())
+        PY
+        """);
+
+    [Fact]
     public void Locks_between_processes() => Check("""
         python3 - <<'PY'
         import os, fcntl, struct, signal, time, errno as E

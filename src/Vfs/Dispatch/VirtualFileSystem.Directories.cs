@@ -52,7 +52,7 @@ public sealed partial class VirtualFileSystem
         while (index < file.Listing.Count)
         {
             var entry = file.Listing[(int)index];
-            ulong inode = entry.Inode != 0 ? entry.Inode : SyntheticInodes.Of(file.Mount, PathText.Combine(file.Handle.Path, entry.Name));
+            ulong inode = entry.Inode != 0 ? entry.Inode : SyntheticInodes.Of(file.Mount, PathText.Combine(file.Inside, entry.Name));
             if (!DirentLayout.TryWrite(buffer.AsSpan(used), inode, index + 1, entry.Type, entry.Name, out int length))
             {
                 if (used == 0) return SyscallOutcome.Fail(Errno.EINVAL); // not even one entry fits
@@ -117,7 +117,7 @@ public sealed partial class VirtualFileSystem
         if (!process.Fds.TryGet((int)call.Arg(0), out var d))
             return ObserveThen(call, (exit, result) => { if (result == 0) { process.VirtualCwd = null; process.KernelCwd = null; } });
         if (d.File.Type != FileType.Directory) return SyscallOutcome.Fail(Errno.ENOTDIR);
-        if (d.File.Mount.Provider.GetAttributes(d.File.Handle.Path, out var stat) == Errno.Ok && !Permissions.Allows(stat, Who(call, process), Permissions.Execute))
+        if (d.File.Mount.Provider.GetAttributes(d.File.Inside, out var stat) == Errno.Ok && !Permissions.Allows(stat, Who(call, process), Permissions.Execute))
             return SyscallOutcome.Fail(Errno.EACCES);
         process.VirtualCwd = d.File.Absolute;
         return SyscallOutcome.Complete(0);

@@ -53,10 +53,10 @@ public sealed partial class VirtualFileSystem
 
     /// <summary>The mount and path a target names (an open file by the path it was opened with).</summary>
     private static (Mounts.Mount Mount, string Path, bool Exists) Named(Target target) => target.File is { } f
-        ? (f.Mount, f.Handle.Path, true)
+        ? (f.Mount, f.Inside, true)
         : (target.Node!.Mount!, target.Node.Inside, target.Node.Exists);
 
-    private static SyscallOutcome Rename(Credentials who, Target from, Target to, RenameFlags flags)
+    private SyscallOutcome Rename(Credentials who, Target from, Target to, RenameFlags flags)
     {
         if (from.Outcome is { Kind: OutcomeKind.Complete } failed) return failed;
         if (to.Outcome is { Kind: OutcomeKind.Complete } failedTo) return failedTo;
@@ -78,7 +78,29 @@ public sealed partial class VirtualFileSystem
         var allowed = MayMove(who, from.Node!, to.Node!);
         if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.Rename(fromPath, toPath, flags);
-        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+        if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+        FollowRename(from.File?.Absolute ?? from.Node!.Absolute, to.File?.Absolute ?? to.Node!.Absolute, flags.HasFlag(RenameFlags.Exchange));
+        return SyscallOutcome.Complete(0);
+    }
+
+    /// <summary>
+    /// A rename moved a virtual path: open files and working directories at or below it move with it (and
+    /// with an exchange, those below the other path too), as the kernel's do.
+    /// </summary>
+    private void FollowRename(string from, string to, bool exchange)
+    {
+        string Moved(string path) =>
+            PathText.IsWithin(path, from, out string rest) ? (rest == "/" ? to : to + rest)
+            : exchange && PathText.IsWithin(path, to, out rest) ? (rest == "/" ? from : from + rest)
+            : path;
+        var files = new HashSet<OpenFile>();
+        foreach (var process in _processes.Values)
+        {
+            if (process.VirtualCwd is { } cwd) process.VirtualCwd = Moved(cwd);
+            foreach (int fd in process.Fds.Numbers())
+                if (process.Fds.TryGet(fd, out var d)) files.Add(d.File);
+        }
+        foreach (var file in files) file.Absolute = Moved(file.Absolute);
     }
 
     /// <summary>rename's permission checks: both directories writable, the sticky bit, and a directory that changes parent writable itself.</summary>

@@ -47,7 +47,7 @@ public sealed partial class VirtualFileSystem
         {
             device = file.Mount.Device;
             return file.Flags.HasFlag(OpenFlags.Path)
-                ? file.Mount.Provider.GetAttributes(file.Handle.Path, out stat)
+                ? file.Mount.Provider.GetAttributes(file.Inside, out stat)
                 : file.Mount.Provider.GetAttributes(file.Handle, out stat);
         }
         var node = target.Node!;
@@ -62,7 +62,7 @@ public sealed partial class VirtualFileSystem
         if (target.Outcome is { } done) return done;
         var errno = AttributesOf(target, out var stat, out ulong device);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        if (stat.Inode == 0) stat.Inode = target.File is { } file ? SyntheticInodes.Of(file.Mount, file.Handle.Path) : SyntheticInodes.Of(target.Node!.Mount!, target.Node.Inside);
+        if (stat.Inode == 0) stat.Inode = target.File is { } file ? SyntheticInodes.Of(file.Mount, file.Inside) : SyntheticInodes.Of(target.Node!.Mount!, target.Node.Inside);
         Span<byte> image = stackalloc byte[StatLayout.StatxSize];
         int length;
         if (statx)

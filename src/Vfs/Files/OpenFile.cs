@@ -16,8 +16,14 @@ public sealed class OpenFile(Mount mount, FileHandle handle, OpenFlags flags, Fi
 
     public FileType Type { get; } = type;
 
-    /// <summary>The absolute path it was opened by (what getcwd reports after fchdir to it).</summary>
-    public string Absolute { get; } = absolute;
+    /// <summary>
+    /// Its absolute path (what getcwd reports after fchdir to it, where dirfd-relative lookups start): the
+    /// one it was opened by, moved along by renames of it or of a directory above it.
+    /// </summary>
+    public string Absolute { get; internal set; } = absolute;
+
+    /// <summary><see cref="Absolute"/> inside its mount, as the provider names it.</summary>
+    public string Inside => PathText.IsWithin(Absolute, Mount.Point, out string inside) ? inside : Handle.Path;
 
     /// <summary>Status flags (O_APPEND, O_NONBLOCK can change through F_SETFL) and the access mode.</summary>
     public OpenFlags Flags { get; set; } = flags;
