@@ -89,6 +89,7 @@ public sealed partial class VirtualFileSystem
         {
             var errno = ErrnoMapper.From(e);
             if (ErrnoMapper.IsUnexpected(e)) LogProviderFailure(_log, call.Number, call.Pid, e);
+            else if (errno == Errno.EIO) LogProviderError(_log, call.Number, call.Pid, e.Message); // a provider's own I/O error says why
             return SyscallOutcome.Fail(errno);
         }
     }
@@ -213,6 +214,9 @@ public sealed partial class VirtualFileSystem
 
     [LoggerMessage(Level = LogLevel.Error, Message = "provider failed on syscall {Number} of process {Pid}; the program gets EIO")]
     private static partial void LogProviderFailure(ILogger logger, int number, int pid, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "syscall {Number} of process {Pid} gets EIO: {Reason}")]
+    private static partial void LogProviderError(ILogger logger, int number, int pid, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "syscall {Number} on a virtual file is not served; the program gets {Errno}")]
     private static partial void LogUnsupported(ILogger logger, int number, Errno errno);
