@@ -9,5 +9,5 @@ public static class ProviderServices
 {
     /// <summary>The providers that ship with PtFs, under the names <c>ptfs mount --provider</c> takes.</summary>
     public static IServiceCollection AddBuiltInProviders(this IServiceCollection services) =>
-        services.AddPtFsProvider<MemoryProvider>("memory").AddPtFsProvider<PassthroughProvider>("passthrough").AddPtFsProvider<Zip.ZipProvider>("zip");
+        services.AddPtFsProvider<MemoryProvider>("memory").AddPtFsProvider<PassthroughProvider>("passthrough").AddPtFsProvider<Zip.ZipProvider>("zip").AddPtFsProvider<Tar.TarProvider>("tar");
 }
