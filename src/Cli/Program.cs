@@ -6,6 +6,7 @@ var root = new RootCommand("PtFs runs unmodified Linux programs under ptrace and
 {
     TraceCommand.Create(),
     MountCommand.Create(),
+    ProvidersCommand.Create(),
     SyscallsCommand.Create(),
 };
 // Response files are off: an @file argument belongs to the traced program.

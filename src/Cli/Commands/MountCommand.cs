@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PtFs.Cli.Mounting;
+using PtFs.Cli.Plugins;
 using PtFs.Interceptor;
 using PtFs.Interceptor.Region;
 using PtFs.Providers;
@@ -11,81 +12,120 @@ using PtFs.Vfs.Mounts;
 
 namespace PtFs.Cli.Commands;
 
-/// <summary><c>ptfs mount --provider NAME [--source SRC] --at DIR [-o key=value] -- PROGRAM [ARGS...]</c></summary>
+/// <summary>
+/// <c>ptfs mount [--provider NAME] [--source PATH] [--at DIR] [--option [DIR:]KEY=VALUE]...
+/// [--mount DIR=NAME[:SOURCE]]... [--plugin DLL]... [--stats] [--log-level L] [--] PROGRAM [ARGS...]</c>
+/// </summary>
 internal static class MountCommand
 {
     public static Command Create()
     {
-        var provider = new Option<string>("--provider", "-p") { Description = "Which provider serves the mount: memory, passthrough.", Required = true };
-        var source = new Option<string?>("--source", "-s") { Description = "Where the provider's data comes from (a host directory, an archive)." };
-        var at = new Option<string>("--at") { Description = "The absolute path where the program sees the mount (it need not exist).", Required = true };
-        var options = new Option<string[]>("--option", "-o") { Description = "A provider option, key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var provider = new Option<string?>("--provider", "-p") { Description = "The provider that serves the mount (see ptfs providers)." };
+        var source = new Option<string?>("--source", "-s") { Description = "Where its data comes from: an archive, a host directory." };
+        var at = new Option<string?>("--at") { Description = "Where the program sees it (need not exist). Without --at and --source, an archive provider serves every matching archive file as a directory where it lies." };
+        var options = new Option<string[]>("--option", "-o") { Description = "A provider option KEY=VALUE; DIR:KEY=VALUE for the mount at DIR (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var mounts = new Option<string[]>("--mount", "-m") { Description = "Another mount, DIR=NAME[:SOURCE] (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var plugins = new Option<string[]>("--plugin") { Description = "An assembly with more providers (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var stats = new Option<bool>("--stats") { Description = "Print stops and trapped syscalls to stderr at the end." };
         var common = new CommonOptions();
 
         var command = new Command("mount", """
-            Run PROGRAM with a provider's filesystem visible at DIR: no kernel mount, no FUSE, no root. Every
-            process and thread PROGRAM starts sees it too. ptfs exits with the program's status.
+            Run PROGRAM with providers' filesystems visible: no kernel mount, no FUSE, no root. Every process
+            and thread PROGRAM starts sees them too. ptfs exits with the program's status, or 2 when it could
+            not start it.
 
             Examples:
               ptfs mount --provider memory --at /mnt/m -- sh -c 'echo hi > /mnt/m/f && cat /mnt/m/f'
+              ptfs mount --provider zip --source data.zip --at /mnt/data -- python3 train.py
+              ptfs mount --provider zip -- sh -c 'ls -l data.zip/ && cat data.zip/docs/readme.txt'
+              ptfs mount -m /mnt/src=passthrough:./src -m /mnt/t=tar:logs.tar.gz -- find /mnt
+              ptfs mount --plugin Hello.dll --provider hello --at /mnt/hello -- cat /mnt/hello/hello
             """)
         {
-            provider, source, at, options,
+            provider, source, at, options, mounts, plugins, stats,
         };
         common.AddTo(command);
-        command.SetAction(parse => Run(
-            parse.GetValue(provider)!, parse.GetValue(source), parse.GetValue(at)!, parse.GetValue(options) ?? [],
-            parse.GetValue(common.LogLevel), parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? []));
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var requests = MountRequest.Parse(parse.GetValue(provider), parse.GetValue(source), parse.GetValue(at),
+                    parse.GetValue(mounts) ?? [], parse.GetValue(options) ?? []);
+                return Run(requests, parse.GetValue(plugins) ?? [], parse.GetValue(stats), parse.GetValue(common.LogLevel),
+                    parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? []);
+            }
+            catch (UsageException e)
+            {
+                Console.Error.WriteLine($"ptfs: {e.Message}");
+                return ExitCodes.UsageError;
+            }
+        });
         return command;
     }
 
-    private static int Run(string providerName, string? source, string at, string[] options, LogLevel logLevel, string program, string[] arguments)
+    private static int Run(List<MountRequest> requests, string[] plugins, bool stats, LogLevel logLevel, string program, string[] arguments)
     {
-        if (!at.StartsWith('/'))
-            return UsageError($"--at must be an absolute path: {at}");
-        if (ProgramLocator.Find(program) is null)
-            return UsageError($"{program}: program not found");
-        var settings = new Dictionary<string, string>();
-        foreach (string option in options)
-        {
-            int equals = option.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) return UsageError($"--option wants key=value, not {option}");
-            settings[option[..equals]] = option[(equals + 1)..];
-        }
-
+        if (ProgramLocator.Find(program) is null) throw new UsageException($"{program}: program not found");
         using var loggers = CliLogging.Create(logLevel);
-        using var services = new ServiceCollection().AddSingleton(loggers).AddLogging().AddBuiltInProviders().BuildServiceProvider();
-        IFileSystemProvider? instance;
-        try
-        {
-            instance = services.CreateProvider(providerName, new MountSettings(source is null ? null : Path.GetFullPath(source), settings));
-        }
-        catch (FsException e)
-        {
-            return UsageError(e.Message);
-        }
-        if (instance is null) return UsageError($"no provider called {providerName}");
+        var collection = new ServiceCollection().AddSingleton(loggers).AddLogging().AddBuiltInProviders();
+        collection.AddPlugins(plugins);
+        using var services = collection.BuildServiceProvider();
 
-        var mounts = new MountTable();
-        mounts.Add(at, instance, providerName);
-        var vfs = new VirtualFileSystem(mounts, loggers.CreateLogger<VirtualFileSystem>());
-        using var region = new SharedRegion();
-        var tracer = new Tracer(new VfsSyscallHandler(vfs), region, loggers.CreateLogger<Tracer>());
-        using var signals = new ProgramSignals(tracer);
+        var table = new MountTable();
         try
         {
-            return tracer.Run(new TracerLaunch(program, arguments));
+            Mount(table, services, requests, loggers);
+            var vfs = new VirtualFileSystem(table, loggers.CreateLogger<VirtualFileSystem>());
+            using var region = new SharedRegion();
+            var tracer = new Tracer(new VfsSyscallHandler(vfs), region, loggers.CreateLogger<Tracer>());
+            using var signals = new ProgramSignals(tracer);
+            int status;
+            try
+            {
+                status = tracer.Run(new TracerLaunch(program, arguments));
+            }
+            catch (TracerException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            if (stats) StatsReport.Write(Console.Error, tracer);
+            return status;
         }
-        catch (TracerException e)
+        finally
         {
-            Console.Error.WriteLine($"ptfs: {e.Message}");
-            return ExitCodes.UsageError;
+            foreach (var mount in table.Mounts) (mount.Provider as IDisposable)?.Dispose();
         }
     }
 
-    private static int UsageError(string message)
+    /// <summary>Makes every provider before the program starts, so that each mistake is reported up front.</summary>
+    private static void Mount(MountTable table, IServiceProvider services, List<MountRequest> requests, ILoggerFactory loggers)
     {
-        Console.Error.WriteLine($"ptfs: {message}");
-        return ExitCodes.UsageError;
+        foreach (var request in requests)
+        {
+            var factory = services.FindProvider(request.Provider)
+                ?? throw new UsageException($"no provider called '{request.Provider}' (there are: {string.Join(", ", services.Providers().Select(p => p.Name))}; see ptfs providers)");
+            try
+            {
+                factory.CheckOptions(request.Options);
+                if (request.Point is null)
+                {
+                    if (factory.Declaration.ArchiveExtensions.Length == 0)
+                        throw new UsageException($"the {request.Provider} provider needs --at DIR: it serves no archive files where they lie");
+                    table.Archives = new ArchiveOpener(factory, request.Options, loggers.CreateLogger<ArchiveOpener>());
+                    continue;
+                }
+                if (request.Source is null && factory.Declaration.Source is { } what)
+                    throw new UsageException($"the {request.Provider} provider needs --source: {what}");
+                table.Add(request.Point, factory.Create(new MountSettings(request.Source, request.Options)), request.Provider);
+            }
+            catch (FsException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            catch (Exception e) when (e is not UsageException)
+            {
+                throw new UsageException($"the {request.Provider} provider failed to start: {e.Message}");
+            }
+        }
     }
 }

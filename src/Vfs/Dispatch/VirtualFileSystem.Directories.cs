@@ -96,7 +96,7 @@ public sealed partial class VirtualFileSystem
 
     private SyscallOutcome ChangeDirectory(ISyscall call, ProcessFiles process)
     {
-        var target = Locate(call, process, -1, 0, follow: true);
+        var target = Locate(call, process, -1, 0, follow: true, wantDirectory: true);
         if (target.Outcome is { } kernel)
         {
             if (kernel.Kind == OutcomeKind.Complete) return kernel; // an error found in a mount on the way

@@ -36,7 +36,7 @@ public sealed partial class VirtualFileSystem
         var flags = (OpenFlags)rawFlags;
         bool create = flags.HasFlag(OpenFlags.Create), exclusive = create && flags.HasFlag(OpenFlags.Exclusive);
         bool follow = !flags.HasFlag(OpenFlags.NoFollow) && !exclusive;
-        var target = Locate(call, process, dirfdArgument, pathArgument, follow);
+        var target = Locate(call, process, dirfdArgument, pathArgument, follow, wantDirectory: flags.HasFlag(OpenFlags.Directory));
         if (target.Outcome is { } done)
         {
             bool real = done.Kind is OutcomeKind.PassThrough or OutcomeKind.RedirectPath;

@@ -51,7 +51,8 @@ public sealed partial class VirtualFileSystem
 
     /// <param name="dirfdArgument">Index of the dirfd argument, or -1 for the classic calls (cwd-relative).</param>
     /// <param name="emptyPathMeansFd">AT_EMPTY_PATH was given: an empty path names the dirfd itself.</param>
-    private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false)
+    /// <param name="wantDirectory">Only a directory will do (chdir, O_DIRECTORY): see <see cref="PathResolver.Resolve"/>.</param>
+    private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false, bool wantDirectory = false)
     {
         int dirfd = dirfdArgument < 0 ? AT_FDCWD : (int)call.Arg(dirfdArgument);
         OpenFile? dirFile = process.Fds.TryGet(dirfd, out var d) ? d.File : null;
@@ -81,7 +82,7 @@ public sealed partial class VirtualFileSystem
         else start = call.KernelPath(dirfd) ?? "";
         if (start.Length == 0 || !start.StartsWith('/')) return Target.Done(SyscallOutcome.PassThrough); // a bad or odd dirfd: the kernel's answer
 
-        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process));
+        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process), wantDirectory);
         if (resolution.Error != Errno.Ok) return Target.Done(SyscallOutcome.Fail(resolution.Error));
         if (!resolution.IsVirtual)
         {

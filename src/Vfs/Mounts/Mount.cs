@@ -1,7 +1,7 @@
 namespace PtFs.Vfs.Mounts;
 
 /// <summary>A provider served at an absolute, normalized path. <see cref="Device"/> is its st_dev.</summary>
-public sealed class Mount(string point, IFileSystemProvider provider, string name, ulong device)
+public sealed class Mount(string point, IFileSystemProvider provider, string name, ulong device, bool overArchive = false)
 {
     public string Point { get; } = point;
 
@@ -11,6 +11,12 @@ public sealed class Mount(string point, IFileSystemProvider provider, string nam
     public string Name { get; } = name;
 
     public ulong Device { get; } = device;
+
+    /// <summary>
+    /// Mounted over a real archive file by an <see cref="IArchiveOpener"/>: the point is the archive itself,
+    /// so only paths that go through it (<c>a.zip/</c>, <c>a.zip/x</c>) are inside.
+    /// </summary>
+    public bool OverArchive { get; } = overArchive;
 
     public IWritableFileSystemProvider? Writable => Provider as IWritableFileSystemProvider;
 

@@ -12,12 +12,28 @@ public sealed class MountTable
 
     public IReadOnlyList<Mount> Mounts => _mounts;
 
-    public Mount Add(string point, IFileSystemProvider provider, string name)
+    /// <summary>Serves archive files as directories wherever they lie, when set.</summary>
+    public IArchiveOpener? Archives { get; set; }
+
+    public Mount Add(string point, IFileSystemProvider provider, string name) => Add(point, provider, name, overArchive: false);
+
+    /// <summary>
+    /// The archive mount over the real file <paramref name="absolute"/>, made on first use; null when
+    /// archives are not served, the name does not match, or the file is not a readable archive.
+    /// </summary>
+    public Mount? EnterArchive(string absolute)
+    {
+        if (Archives is not { } opener || !opener.Matches(PathText.Name(absolute))) return null;
+        if (_mounts.FirstOrDefault(m => m.Point == absolute) is { } existing) return existing;
+        return opener.Open(absolute) is { } provider ? Add(absolute, provider, opener.ProviderName, overArchive: true) : null;
+    }
+
+    private Mount Add(string point, IFileSystemProvider provider, string name, bool overArchive)
     {
         string normalized = PathText.Normalize(point);
         if (!normalized.StartsWith('/')) throw new ArgumentException($"a mount point must be absolute: {point}", nameof(point));
         if (_mounts.Any(m => m.Point == normalized)) throw new ArgumentException($"{normalized} is mounted already", nameof(point));
-        var mount = new Mount(normalized, provider, name, Encode(FirstMinor + (ulong)_mounts.Count));
+        var mount = new Mount(normalized, provider, name, Encode(FirstMinor + (ulong)_mounts.Count), overArchive);
         _mounts.Add(mount);
         _mounts.Sort((a, b) => b.Point.Length.CompareTo(a.Point.Length)); // longest first
         return mount;
@@ -36,7 +52,7 @@ public sealed class MountTable
 
     /// <summary>Mounts whose mount point lies directly inside <paramref name="directory"/> (absolute, normalized).</summary>
     public IEnumerable<Mount> MountsIn(string directory) =>
-        _mounts.Where(m => m.Point != "/" && PathText.Parent(m.Point) == directory);
+        _mounts.Where(m => m.Point != "/" && !m.OverArchive && PathText.Parent(m.Point) == directory);
 
     // Linux's new_encode_dev: minor's low byte, major, minor's high bits.
     private static ulong Encode(ulong minor) => (minor & 0xff) | ((minor & ~0xffUL) << 12);

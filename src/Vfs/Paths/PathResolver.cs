@@ -17,7 +17,11 @@ public sealed class PathResolver(MountTable mounts)
     /// <param name="start">Absolute directory a relative path starts from (cwd or the dirfd's directory).</param>
     /// <param name="followFinal">Follow a symlink in the last component (stat, open without O_NOFOLLOW).</param>
     /// <param name="who">Who looks: each virtual directory passed through needs search (x) permission. Asked lazily.</param>
-    public Resolution Resolve(string path, string start, bool followFinal, Func<Credentials>? who = null)
+    /// <param name="wantDirectory">
+    /// The call needs a directory (chdir, O_DIRECTORY): an archive served where it lies is entered even
+    /// when its name comes last without a slash, as a shell's logical <c>cd ..</c> names it.
+    /// </param>
+    public Resolution Resolve(string path, string start, bool followFinal, Func<Credentials>? who = null, bool wantDirectory = false)
     {
         if (path.Length == 0) return Resolution.Failed(Errno.ENOENT);
         if (path.Length >= PathMax) return Resolution.Failed(Errno.ENAMETOOLONG);
@@ -54,6 +58,9 @@ public sealed class PathResolver(MountTable mounts)
             if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
             string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
             var nextMount = mounts.Find(next, out string nextInside);
+            bool throughName = !last || trailingSlash || name == ".." || wantDirectory;
+            if (nextMount is null && throughName && name != ".." && mounts.EnterArchive(next) is { } archive) (nextMount, nextInside) = (archive, "/");
+            if (nextMount is { OverArchive: true } && nextInside == "/" && !throughName) nextMount = null; // the archive file itself
             if (nextMount is null)
             {
                 current = next;

@@ -1,0 +1,26 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace PtFs.Cli.Plugins;
+
+/// <summary>
+/// A plugin's own load context: its private dependencies come from its folder (by its .deps.json), while
+/// the contract (PtFs.Vfs) and Microsoft.Extensions.* resolve to the host's copies, so the types a plugin
+/// implements and the services it asks for are the very ones ptfs uses.
+/// </summary>
+internal sealed class PluginLoadContext(string pluginPath) : AssemblyLoadContext(Path.GetFileNameWithoutExtension(pluginPath))
+{
+    private readonly AssemblyDependencyResolver _resolver = new(pluginPath);
+
+    public static bool IsShared(AssemblyName name) =>
+        name.Name is { } n && (n == "PtFs.Vfs" || n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal));
+
+    protected override Assembly? Load(AssemblyName name)
+    {
+        if (IsShared(name)) return null; // the default context's copy
+        return _resolver.ResolveAssemblyToPath(name) is { } path ? LoadFromAssemblyPath(path) : null;
+    }
+
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
+        _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } path ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
+}
