@@ -67,10 +67,14 @@ public static class ProviderRegistration
         public IFileSystemProvider Create(MountSettings settings)
         {
             CheckOptions(settings.Options);
-            object[] arguments = declaration.Options is { } type ? [settings, Bind(type, settings.Options)] : [settings];
+            // The settings and options go to the constructor only if it asks for them; services fill the rest.
+            var asked = declaration.Provider.GetConstructors().SelectMany(c => c.GetParameters()).Select(p => p.ParameterType).ToHashSet();
+            var arguments = new List<object>();
+            if (asked.Contains(typeof(MountSettings))) arguments.Add(settings);
+            if (declaration.Options is { } type && asked.Contains(type)) arguments.Add(Bind(type, settings.Options));
             try
             {
-                return (IFileSystemProvider)ActivatorUtilities.CreateInstance(services, declaration.Provider, arguments);
+                return (IFileSystemProvider)ActivatorUtilities.CreateInstance(services, declaration.Provider, [.. arguments]);
             }
             catch (TargetInvocationException e) when (e.InnerException is FsException inner)
             {
@@ -80,6 +84,9 @@ public static class ProviderRegistration
 
         private object Bind(Type type, IReadOnlyDictionary<string, string> options)
         {
+            var known = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name.ToLowerInvariant()).ToList();
+            if (options.Keys.FirstOrDefault(k => !known.Contains(k.ToLowerInvariant())) is { } unknown)
+                throw new FsException(Errno.EINVAL, $"the {declaration.Name} provider has no option '{unknown}' (it takes: {string.Join(", ", known)})");
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(options.Select(o => KeyValuePair.Create(o.Key, (string?)o.Value))).Build();
             try
             {
@@ -87,8 +94,7 @@ public static class ProviderRegistration
             }
             catch (InvalidOperationException e)
             {
-                string known = string.Join(", ", type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name.ToLowerInvariant()));
-                throw new FsException(Errno.EINVAL, $"bad option for the {declaration.Name} provider: {e.Message} (it takes: {known})");
+                throw new FsException(Errno.EINVAL, $"bad option for the {declaration.Name} provider: {e.Message}");
             }
         }
     }
