@@ -72,7 +72,8 @@ public sealed partial class ZipProvider : TreeFileSystemProvider, IDisposable
                 continue;
             }
             var content = new ZipEntryContent(archive, entry, cursors);
-            switch (unix is { } mode ? mode & TypeMask : RegularType)
+            // Some archivers (Python's ZipFile.open for writing) store permissions without type bits: a file.
+            switch (unix is { } mode && (mode & TypeMask) != 0 ? mode & TypeMask : RegularType)
             {
                 case SymlinkType when entry.Size <= MaxSymlinkLength:
                     builder.AddLeaf(entry.Name, new TreeSymlink(stat with { Type = FileType.Symlink, Links = 1 }, ReadTarget(content, entry, logger)));
