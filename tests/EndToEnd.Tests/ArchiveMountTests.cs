@@ -83,5 +83,53 @@ public class ArchiveMountTests(ArchiveFixture archives) : IClassFixture<ArchiveF
         run.Stdout.Should().Be($"{hash}  -\nregular file\nsame\nentered\n");
     }
 
+    [Fact]
+    public void Zip64_entries_past_4_GiB_and_archives_of_more_than_65535_entries()
+    {
+        using var dir = new TempDir();
+        // A stored entry of 4 GiB + 10 bytes (a sparse file: little disk) and an entry whose offset needs ZIP64.
+        PythonScript.Make(dir["big.zip"], """
+            import struct, sys, zlib
+            path = sys.argv[1]
+            big = (4 << 30) + 10
+            tail = b'tail-bytes'
+            after = b'after the big one\n'
+            def local(name, crc, csize, usize, zip64):
+                extra = struct.pack('<HHQQ', 1, 16, usize, csize) if zip64 else b''
+                return struct.pack('<IHHHHHIIIHH', 0x04034b50, 45, 0, 0, 0, 0x21, crc,
+                                   0xFFFFFFFF if zip64 else csize, 0xFFFFFFFF if zip64 else usize, len(name), len(extra)) + name + extra
+            def central(name, crc, csize, usize, offset, extra):
+                big_sizes = usize >= 0xFFFFFFFF
+                return struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, (3 << 8) | 45, 45, 0, 0, 0, 0x21, crc,
+                                   0xFFFFFFFF if big_sizes else csize, 0xFFFFFFFF if big_sizes else usize,
+                                   len(name), len(extra), 0, 0, 0, 0o100644 << 16, min(offset, 0xFFFFFFFF)) + name + extra
+            with open(path, 'wb') as f:
+                f.write(local(b'big.bin', 0, big, big, True))
+                f.seek(big - len(tail), 1)
+                f.write(tail)
+                after_offset = f.tell()
+                f.write(local(b'after.txt', zlib.crc32(after), len(after), len(after), False) + after)
+                cd_start = f.tell()
+                f.write(central(b'big.bin', 0, big, big, 0, struct.pack('<HHQQ', 1, 16, big, big)))
+                f.write(central(b'after.txt', zlib.crc32(after), len(after), len(after), after_offset, struct.pack('<HHQ', 1, 8, after_offset)))
+                cd_size = f.tell() - cd_start
+                z64 = f.tell()
+                f.write(struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, 2, 2, cd_size, cd_start))
+                f.write(struct.pack('<IIQI', 0x07064b50, 0, z64, 1))
+                f.write(struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0))
+            """);
+        PythonScript.Make(dir["many.zip"], """
+            import zipfile, sys
+            with zipfile.ZipFile(sys.argv[1], 'w') as z:
+                for i in range(70000): z.writestr(f'd{i // 1000}/f{i}', str(i))
+            """);
+        string big = MountPoint(), many = MountPoint();
+        var run = Ptfs.Run("mount", "-m", $"{big}=zip:{dir["big.zip"]}", "-m", $"{many}=zip:{dir["many.zip"]}", "--", "/bin/sh", "-c",
+            $"stat -c %s {big}/big.bin && tail -c 10 {big}/big.bin && echo && cat {big}/after.txt && find {many} -type f | wc -l && cat {many}/d69/f69999");
+
+        run.Stdout.Should().Be($"{(4L << 30) + 10}\ntail-bytes\nafter the big one\n70000\n69999");
+        run.ExitCode.Should().Be(0);
+    }
+
     private static string MountPoint() => "/tmp/ptfs-archive-" + Guid.NewGuid().ToString("N")[..8];
 }

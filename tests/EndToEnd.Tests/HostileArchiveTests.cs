@@ -10,7 +10,7 @@ public class HostileArchiveTests
     public void Escaping_and_duplicate_names_resolve_inside_the_mount_one_defined_way()
     {
         using var dir = new TempDir();
-        Python(dir["hostile.zip"], """
+        PythonScript.Make(dir["hostile.zip"], """
             import zipfile, sys, warnings
             warnings.simplefilter('ignore')
             with zipfile.ZipFile(sys.argv[1], 'w') as z:
@@ -56,7 +56,7 @@ public class HostileArchiveTests
     {
         using var dir = new TempDir();
         const int MiB = 256;
-        Python(dir["bomb.zip"], $$"""
+        PythonScript.Make(dir["bomb.zip"], $$"""
             import zipfile, sys
             with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
                 with z.open('zeros', 'w', force_zip64=True) as f:
@@ -79,7 +79,7 @@ public class HostileArchiveTests
     public void A_truncated_archive_is_refused_before_the_program_starts()
     {
         using var dir = new TempDir();
-        Python(dir["cut.zip"], """
+        PythonScript.Make(dir["cut.zip"], """
             import zipfile, sys
             with zipfile.ZipFile(sys.argv[1], 'w') as z:
                 z.writestr('f', 'x' * 1000)
@@ -97,7 +97,7 @@ public class HostileArchiveTests
     public void Damaged_entry_data_gives_EIO_on_that_entry_only()
     {
         using var dir = new TempDir();
-        Python(dir["damaged.zip"], """
+        PythonScript.Make(dir["damaged.zip"], """
             import zipfile, sys, random
             rng = random.Random(1)
             with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
@@ -130,11 +130,5 @@ public class HostileArchiveTests
 
         run.Stdout.Should().Be("not a zip\nls: cannot access 'fake.zip/': Not a directory\ncat: fake.zip/x: Not a directory\ndone\n");
         run.Stderr.Should().Contain("fake.zip stays a plain file", "one warning says why");
-    }
-
-    private static void Python(string output, string script)
-    {
-        var made = Ptfs.RunNative("python3", "-c", script, output);
-        made.ExitCode.Should().Be(0, made.Stderr);
     }
 }
