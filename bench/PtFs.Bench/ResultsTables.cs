@@ -37,6 +37,7 @@ internal static class ResultsTables
             {
                 nameof(TransportBenchmarks) => TransportTable(summary, medians),
                 nameof(FoldedReadBenchmarks) => FoldedTable(summary, medians),
+                nameof(ArchiveReadBenchmarks) => ArchiveTable(summary, medians),
                 _ => null!,
             };
             if (text is null) continue;
@@ -92,6 +93,22 @@ internal static class ResultsTables
             s => [SizeText(s), .. FoldedColumns.Select(c => Ratio(medians, c.Method, "SkipPlusProcessVmWritev", s, ""))]);
         return text.ToString();
     }
+
+    private static string ArchiveTable(Summary summary, Dictionary<(string Method, int Size, string Direction), double> medians)
+    {
+        var sizes = medians.Keys.Select(k => k.Size).Distinct().Order().ToList();
+        var text = Header(summary, "Reading a zip entry in the provider (no tracer)");
+        text.AppendLine("Median time; \"whole\" reads the entry in 128 KiB reads, \"backward\" reads its last 4 KiB and then the 4 KiB before them:").AppendLine();
+        (string Method, string Title)[] columns = [("DeflatedWhole", "deflated, whole"), ("StoredWhole", "stored, whole"), ("DeflatedBackward", "deflated, backward"), ("StoredBackward", "stored, backward")];
+        Table(text, ["entry", .. columns.Select(c => c.Title), "deflated backward / whole"], sizes,
+            s => [SizeText(s), .. columns.Select(c => Cell(medians, c.Method, s, "")), Ratio(medians, "DeflatedBackward", "DeflatedWhole", s, "")]);
+        text.AppendLine().AppendLine("Throughput of whole reads:").AppendLine();
+        Table(text, ["entry", "deflated", "stored"], sizes, s => [SizeText(s), Throughput(medians, "DeflatedWhole", s), Throughput(medians, "StoredWhole", s)]);
+        return text.ToString();
+    }
+
+    private static string Throughput(Dictionary<(string, int, string), double> medians, string method, int size) =>
+        medians.TryGetValue((method, size, ""), out double ns) ? $"{(size / (ns / 1e9) / (1 << 20)).ToString("0", CultureInfo.InvariantCulture)} MiB/s" : "-";
 
     private static StringBuilder Header(Summary summary, string title)
     {
