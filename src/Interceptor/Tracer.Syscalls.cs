@@ -10,7 +10,7 @@ public sealed partial class Tracer
     private const int SYS_prctl = 157, SYS_execve = 59, SYS_poll = 7;
 
     // What the kernel's signal delivery turns into a restart or EINTR, depending on the handler's SA_RESTART.
-    private const long ERESTARTSYS = 512;
+    private const long ERESTARTSYS = 512, ERESTART_RESTARTBLOCK = 516;
 
     private void OnSeccompStop(TracedThread thread)
     {
@@ -235,14 +235,15 @@ public sealed partial class Tracer
     private void RetryAfterSleep(TracedThread thread, long sleepResult)
     {
         var restored = thread.SavedRegs;
-        if (sleepResult >= 0)
+        if (sleepResult is -Constants.EINTR or <= -ERESTARTSYS and >= -ERESTART_RESTARTBLOCK)
         {
-            restored.rip -= 2;
-            restored.rax = restored.orig_rax;
+            restored.rax = unchecked((ulong)-ERESTARTSYS);
         }
         else
         {
-            restored.rax = unchecked((ulong)-ERESTARTSYS);
+            // Slept out, or the sleep failed some other way (a filter of the program's own refused poll): ask again.
+            restored.rip -= 2;
+            restored.rax = restored.orig_rax;
         }
         Ptrace.SetRegs(thread.Tid, restored);
         Ptrace.Cont(thread.Tid);

@@ -256,6 +256,39 @@ public abstract class WritableMountTests
             restarted(); os._exit(0)
         os.read(ready_r, 1); time.sleep(0.4); say('parent unlocks'); fcntl.flock(a, fcntl.LOCK_UN)
         say('restarted', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        t('flock LOCK_MAND is ignored', lambda: fcntl.flock(a, 32 | fcntl.LOCK_SH))
+        t('flock bad operation on O_PATH', lambda: fcntl.flock(os.open('f', os.O_PATH), 3))
+        t('flock on O_PATH', lambda: fcntl.flock(os.open('f', os.O_PATH), fcntl.LOCK_SH))
+        t('ofd pid checked after access mode', lambda: fcntl.fcntl(r, fcntl.F_OFD_SETLK, flk(fcntl.F_WRLCK, 0, 1, pid=1)))
+        t('getlk of unlock', lambda: fcntl.fcntl(r, fcntl.F_GETLK, flk(fcntl.F_UNLCK, 0, 1)))
+        fcntl.lockf(a, fcntl.LOCK_EX, 1, 100)
+        ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open('f', os.O_RDWR); fcntl.lockf(fd, fcntl.LOCK_EX, 1, 200); os.write(ready_w, b'1')
+            fcntl.lockf(fd, fcntl.LOCK_EX, 1, 100); say(' child got 100 once the parent gave up'); os._exit(0)
+        os.read(ready_r, 1); time.sleep(0.3)
+        t('closing a cycle of waits', lambda: fcntl.lockf(a, fcntl.LOCK_EX, 1, 200))
+        fcntl.lockf(a, fcntl.LOCK_UN, 1, 100)
+        say('deadlock child', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        fcntl.flock(a, fcntl.LOCK_EX)
+        ready_r, ready_w = os.pipe()
+        def own_filter():
+            # A program's own seccomp filter that refuses poll(2) must not change what its flock returns.
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            class Insn(ctypes.Structure): _fields_ = [('code', ctypes.c_ushort), ('jt', ctypes.c_ubyte), ('jf', ctypes.c_ubyte), ('k', ctypes.c_uint)]
+            class Prog(ctypes.Structure): _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.POINTER(Insn))]
+            insns = (Insn * 4)(Insn(0x20, 0, 0, 0), Insn(0x15, 0, 1, 7), Insn(0x06, 0, 0, 0x00050001), Insn(0x06, 0, 0, 0x7fff0000))
+            assert libc.prctl(38, 1, 0, 0, 0) == 0 and libc.prctl(22, 2, ctypes.byref(Prog(4, insns)), 0, 0) == 0
+            os.write(ready_w, b'1'); fcntl.flock(os.open('f', os.O_RDONLY), fcntl.LOCK_SH); say(' filtered child got the lock')
+        pid = os.fork()
+        if pid == 0:
+            try: own_filter()
+            except OSError as e: say(' filtered child', E.errorcode.get(e.errno, e.errno))
+            os._exit(0)
+        os.read(ready_r, 1); time.sleep(0.3); fcntl.flock(a, fcntl.LOCK_UN)
+        say('filtered', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
         PY
         """);
 

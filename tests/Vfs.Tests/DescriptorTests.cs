@@ -88,6 +88,36 @@ public class DescriptorTests
         _provider.Released.Should().Be(2);
     }
 
+    [Fact]
+    public void A_directory_with_a_mount_point_inside_cannot_be_renamed_and_other_mounts_files_stay_put()
+    {
+        var mounts = new MountTable();
+        mounts.Add("/m", new MemoryProvider(), "memory");
+        mounts.Add("/m/sub/inner", new MemoryProvider(), "memory");
+        var vfs = new VirtualFileSystem(mounts);
+        var process = new FakeProcess(vfs, 300);
+        process.Call(Sys.mkdir, (long)process.Put("/m/sub"), 0x1ED).Should().Be(0);
+        process.Call(Sys.mkdir, (long)process.Put("/m/other"), 0x1ED).Should().Be(0);
+        process.Call(Sys.close, Open(process, "/m/sub/inner/x", O_WRONLY | O_CREAT)).Should().Be(0);
+        long inner = Open(process, "/m/sub/inner", O_RDONLY);
+
+        process.Call(Sys.rename, (long)process.Put("/m/sub"), (long)process.Put("/m/sub2")).Should().Be(-(long)Errno.EBUSY);
+        process.Call(Sys.rename, (long)process.Put("/m/other"), (long)process.Put("/m/moved")).Should().Be(0);
+        process.Call(Sys.openat, inner, (long)process.Put("x"), O_RDONLY, 0).Should().BeGreaterThanOrEqualTo(0, "the inner mount's fd still names its directory");
+    }
+
+    [Fact]
+    public void Renaming_one_hard_link_onto_another_does_nothing()
+    {
+        _parent.Call(Sys.link, (long)_parent.Put("/m/digits"), (long)_parent.Put("/m/twin")).Should().Be(0);
+        long fd = Open(_parent, "/m/digits", O_RDONLY);
+        _parent.Call(Sys.rename, (long)_parent.Put("/m/digits"), (long)_parent.Put("/m/twin")).Should().Be(0);
+        _parent.Call(Sys.access, (long)_parent.Put("/m/digits"), 0).Should().Be(0, "both names stay");
+        ulong link = _parent.Alloc(64);
+        long n = _parent.Call(Sys.readlink, (long)_parent.Put($"/proc/self/fd/{fd}"), (long)link, 64);
+        System.Text.Encoding.ASCII.GetString(_parent.Bytes(link, (int)n)).Should().Be("/m/digits", "nothing moved");
+    }
+
     private static long Open(FakeProcess process, string path, long flags) =>
         process.Call(Sys.openat, AT_FDCWD, (long)process.Put(path), flags, 0);
 

@@ -11,13 +11,14 @@ public sealed partial class VirtualFileSystem
 {
     private const int F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
     private const short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
-    private const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+    private const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
 
     // How long a blocked lock call sleeps before it asks again.
     private const int LockRetryMilliseconds = 5;
 
     private readonly LockTable _recordLocks = new();
     private readonly LockTable _flocks = new();
+    private readonly LockWaits _lockWaits = new(TimeSpan.FromMilliseconds(LockRetryMilliseconds * 20));
 
     private void RegisterLocks()
     {
@@ -29,8 +30,8 @@ public sealed partial class VirtualFileSystem
     /// <summary>flock(2): a shared or exclusive lock on the whole file, owned by the open file description.</summary>
     private SyscallOutcome Flock(ISyscall call, OpenFile file)
     {
-        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
         int operation = (int)call.Arg(1);
+        if ((operation & LOCK_MAND) != 0) return SyscallOutcome.Complete(0); // Linux ignores mandatory flock since 5.15
         var type = (operation & ~LOCK_NB) switch
         {
             LOCK_SH => LockType.Read,
@@ -39,6 +40,7 @@ public sealed partial class VirtualFileSystem
             _ => (LockType?)null,
         };
         if (type is not { } wanted) return SyscallOutcome.Fail(Errno.EINVAL);
+        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
         var identity = LockIdentity(file);
         // A conversion drops the old lock first, so it can fail having lost it, as on Linux.
         _flocks.Set(identity, file, call.Pid, LockType.Unlock, 0, LockTable.EndOfFile);
@@ -58,26 +60,32 @@ public sealed partial class VirtualFileSystem
         if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
         Span<byte> raw = stackalloc byte[32];
         if (call.ReadMemory(call.Arg(2), raw) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
-        short lockType = BinaryPrimitives.ReadInt16LittleEndian(raw);
-        bool openFileOwned = command is F_OFD_GETLK or F_OFD_SETLK or F_OFD_SETLKW;
-        if (openFileOwned && BinaryPrimitives.ReadInt32LittleEndian(raw[24..]) != 0) return SyscallOutcome.Fail(Errno.EINVAL);
-        var type = lockType switch { F_RDLCK => LockType.Read, F_WRLCK => LockType.Write, F_UNLCK => LockType.Unlock, _ => (LockType?)null };
+        bool getting = command is F_GETLK or F_OFD_GETLK, openFileOwned = command is F_OFD_GETLK or F_OFD_SETLK or F_OFD_SETLKW;
+        // The kernel's order: the type, the range, the access mode (setting), then an OFD lock's l_pid.
+        var type = BinaryPrimitives.ReadInt16LittleEndian(raw) switch { F_RDLCK => LockType.Read, F_WRLCK => LockType.Write, F_UNLCK when !getting => LockType.Unlock, _ => (LockType?)null };
         if (type is not { } wanted) return SyscallOutcome.Fail(Errno.EINVAL);
         var range = LockRange(file, BinaryPrimitives.ReadInt16LittleEndian(raw[2..]), BinaryPrimitives.ReadInt64LittleEndian(raw[8..]), BinaryPrimitives.ReadInt64LittleEndian(raw[16..]));
         if (range.Error != Errno.Ok) return SyscallOutcome.Fail(range.Error);
+        if (!getting && ((wanted == LockType.Read && !file.Flags.CanRead()) || (wanted == LockType.Write && !file.Flags.CanWrite())))
+            return SyscallOutcome.Fail(Errno.EBADF);
+        if (openFileOwned && BinaryPrimitives.ReadInt32LittleEndian(raw[24..]) != 0) return SyscallOutcome.Fail(Errno.EINVAL);
         object owner = openFileOwned ? file : new ProcessLockOwner(call.Pid);
         var identity = LockIdentity(file);
 
-        if (command is F_GETLK or F_OFD_GETLK)
+        var conflict = wanted == LockType.Unlock ? null : _recordLocks.FindConflict(identity, owner, wanted == LockType.Write, range.Start, range.End);
+        if (getting)
         {
-            if (wanted == LockType.Unlock) return SyscallOutcome.Fail(Errno.EINVAL);
-            WriteHolder(raw, _recordLocks.FindConflict(identity, owner, wanted == LockType.Write, range.Start, range.End));
+            WriteHolder(raw, conflict);
             return call.WriteMemory(call.Arg(2), raw) == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EFAULT);
         }
-        if ((wanted == LockType.Read && !file.Flags.CanRead()) || (wanted == LockType.Write && !file.Flags.CanWrite()))
-            return SyscallOutcome.Fail(Errno.EBADF);
-        if (wanted != LockType.Unlock && _recordLocks.FindConflict(identity, owner, wanted == LockType.Write, range.Start, range.End) is not null)
-            return command is F_SETLKW or F_OFD_SETLKW ? SyscallOutcome.WaitAndRetry(LockRetryMilliseconds) : SyscallOutcome.Fail(Errno.EAGAIN);
+        if (conflict is not null)
+        {
+            if (command is not (F_SETLKW or F_OFD_SETLKW)) return SyscallOutcome.Fail(Errno.EAGAIN);
+            if (owner is ProcessLockOwner waiter && conflict.Owner is ProcessLockOwner holder)
+                return _lockWaits.WouldDeadlock(waiter, holder) ? SyscallOutcome.Fail(Errno.EDEADLK) : SyscallOutcome.WaitAndRetry(LockRetryMilliseconds);
+            return SyscallOutcome.WaitAndRetry(LockRetryMilliseconds);
+        }
+        if (owner is ProcessLockOwner done) _lockWaits.Stopped(done);
         _recordLocks.Set(identity, owner, openFileOwned ? -1 : process.Pid, wanted, range.Start, range.End);
         return SyscallOutcome.Complete(0);
     }

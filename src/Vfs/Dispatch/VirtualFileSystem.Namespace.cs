@@ -75,19 +75,27 @@ public sealed partial class VirtualFileSystem
         if (fromMount != toMount) return SyscallOutcome.Fail(Errno.EXDEV);
         if (fromPath == "/" || toPath == "/") return SyscallOutcome.Fail(Errno.EBUSY);
         if (fromMount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        string fromAbsolute = from.File?.Absolute ?? from.Node!.Absolute, toAbsolute = to.File?.Absolute ?? to.Node!.Absolute;
+        if (toExists && SameFile(from, to)) return SyscallOutcome.Complete(0); // two links of one file: rename(2) does nothing
+        // Mount points do not move with a directory renamed above them (the kernel's do): refuse, as for a mount point itself.
+        if (Mounts.Mounts.Any(m => m != fromMount && (PathText.IsWithin(m.Point, fromAbsolute, out _) || PathText.IsWithin(m.Point, toAbsolute, out _))))
+            return SyscallOutcome.Fail(Errno.EBUSY);
         var allowed = MayMove(who, from.Node!, to.Node!);
         if (allowed != Errno.Ok) return SyscallOutcome.Fail(allowed);
         var errno = writable.Rename(fromPath, toPath, flags);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        FollowRename(from.File?.Absolute ?? from.Node!.Absolute, to.File?.Absolute ?? to.Node!.Absolute, flags.HasFlag(RenameFlags.Exchange));
+        FollowRename(fromMount, fromAbsolute, toAbsolute, flags.HasFlag(RenameFlags.Exchange));
         return SyscallOutcome.Complete(0);
     }
+
+    private static bool SameFile(Target from, Target to) =>
+        from.Node is { } a && to.Node is { } b && a.Stat.Inode != 0 && a.Stat.Inode == b.Stat.Inode && a.Stat.Type != FileType.Directory;
 
     /// <summary>
     /// A rename moved a virtual path: open files and working directories at or below it move with it (and
     /// with an exchange, those below the other path too), as the kernel's do.
     /// </summary>
-    private void FollowRename(string from, string to, bool exchange)
+    private void FollowRename(Mounts.Mount mount, string from, string to, bool exchange)
     {
         string Moved(string path) =>
             PathText.IsWithin(path, from, out string rest) ? (rest == "/" ? to : to + rest)
@@ -96,9 +104,9 @@ public sealed partial class VirtualFileSystem
         var files = new HashSet<OpenFile>();
         foreach (var process in _processes.Values)
         {
-            if (process.VirtualCwd is { } cwd) process.VirtualCwd = Moved(cwd);
+            if (process.VirtualCwd is { } cwd && Mounts.Find(cwd, out _) == mount) process.VirtualCwd = Moved(cwd);
             foreach (int fd in process.Fds.Numbers())
-                if (process.Fds.TryGet(fd, out var d)) files.Add(d.File);
+                if (process.Fds.TryGet(fd, out var d) && d.File.Mount == mount) files.Add(d.File);
         }
         foreach (var file in files) file.Absolute = Moved(file.Absolute);
     }

@@ -74,6 +74,7 @@ public sealed partial class VirtualFileSystem
         if (!_processes.Remove(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers()) Close(process, fd);
         _recordLocks.Release(new ProcessLockOwner(pid));
+        _lockWaits.Stopped(new ProcessLockOwner(pid));
     }
 
     /// <summary>Decides a trapped syscall.</summary>
