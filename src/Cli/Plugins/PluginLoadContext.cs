@@ -5,15 +5,19 @@ namespace PtFs.Cli.Plugins;
 
 /// <summary>
 /// A plugin's own load context: its private dependencies come from its folder (by its .deps.json), while
-/// the contract (PtFs.Vfs) and Microsoft.Extensions.* resolve to the host's copies, so the types a plugin
-/// implements and the services it asks for are the very ones ptfs uses.
+/// the contract (PtFs.Vfs) and the Microsoft.Extensions.* that ptfs ships resolve to the host's copies, so
+/// the types a plugin implements and the services it asks for are the very ones ptfs uses.
 /// </summary>
 internal sealed class PluginLoadContext(string pluginPath) : AssemblyLoadContext(Path.GetFileNameWithoutExtension(pluginPath))
 {
     private readonly AssemblyDependencyResolver _resolver = new(pluginPath);
 
+    // What ptfs itself ships: a plugin's Microsoft.Extensions.* that ptfs lacks (FileProviders, say) stay the plugin's.
+    private static readonly HashSet<string> HostAssemblies = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFileNameWithoutExtension).ToHashSet()!;
+
     public static bool IsShared(AssemblyName name) =>
-        name.Name is { } n && (n == "PtFs.Vfs" || n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal));
+        name.Name is { } n && (n == "PtFs.Vfs" || (n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && HostAssemblies.Contains(n)));
 
     protected override Assembly? Load(AssemblyName name)
     {
