@@ -8,7 +8,8 @@ namespace PtFs.EndToEnd.Tests;
 /// </summary>
 internal static class MountedLikeRealDirectory
 {
-    public static void Check(string provider, string script, string? source = null)
+    /// <param name="extra">More ptfs mount arguments (--plugin, --option).</param>
+    public static void Check(string provider, string script, string? source = null, params string[] extra)
     {
         using var real = new TempDir();
         string mountPoint = Path.Combine(Path.GetTempPath(), "ptfs-mnt-" + Guid.NewGuid().ToString("N")[..12]);
@@ -17,6 +18,7 @@ internal static class MountedLikeRealDirectory
         var native = Ptfs.RunNative("/bin/sh", "-c", Wrapped(real.Path));
         List<string> arguments = ["mount", "--provider", provider, "--at", mountPoint];
         if (source is not null) arguments.AddRange(["--source", source]);
+        arguments.AddRange(extra);
         arguments.AddRange(["--", "/bin/sh", "-c", Wrapped(mountPoint)]);
         var mounted = Ptfs.Run([.. arguments]);
 
