@@ -16,7 +16,7 @@ public sealed class ExamplePlugins : IDisposable
         foreach (string example in new[] { "HelloProvider", "FileProviderAdapter", "EncryptedProvider" })
         {
             var build = Ptfs.RunNative(Ptfs.DotnetHostPath, "build", Path.Combine(Repository, "examples", example, example + ".csproj"),
-                "-o", _output[example], "-nologo", "-v", "q");
+                "-o", _output[example], "-nologo", "-v", "q", "--no-restore"); // restored with the solution; a restore could race other builds
             if (build.ExitCode != 0) throw new InvalidOperationException($"examples/{example} did not build: {build.Stdout}{build.Stderr}");
         }
     }
