@@ -5,7 +5,7 @@ using PtFs.Providers.Tar;
 using PtFs.Providers.Zip;
 using PtFs.Vfs;
 
-[assembly: PtFsProvider("memory", typeof(MemoryProvider), Description = "An empty read-write tree in memory, like tmpfs; gone when the program exits.")]
+[assembly: PtFsProvider("memory", typeof(MemoryProvider), Options = typeof(MemoryOptions), Description = "An empty read-write tree in memory, like tmpfs; gone when the program exits.")]
 [assembly: PtFsProvider("passthrough", typeof(PassthroughProvider), Source = "a host directory",
     Description = "A host directory, read-write; no path, symlink or rename leads outside it.")]
 [assembly: PtFsProvider("zip", typeof(ZipProvider), Source = "a zip archive", ArchiveExtensions = [".zip"],

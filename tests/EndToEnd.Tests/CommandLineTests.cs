@@ -15,7 +15,8 @@ public class CommandLineTests(ArchiveFixture archives) : IClassFixture<ArchiveFi
         { ["--provider", "zip", "--source", "/nonexistent.zip", "--at", "/mnt/x"], "ptfs: /nonexistent.zip: cannot open the archive: Could not find file '/nonexistent.zip'." },
         { ["--provider", "zip", "--source", "/etc/hostname", "--at", "/mnt/x"], "ptfs: /etc/hostname: not a readable zip archive: no end of central directory record (not a zip, or truncated)" },
         { ["--provider", "tar", "--source", "/etc/hostname", "--at", "/mnt/x"], "ptfs: /etc/hostname: not a readable tar archive:" },
-        { ["--provider", "memory", "--at", "/mnt/x", "--option", "size=3"], "ptfs: the memory provider takes no options (got size)" },
+        { ["--provider", "memory", "--at", "/mnt/x", "--option", "size=3"], "ptfs: the memory provider has no option 'size' (it takes: uid, gid, mode)" },
+        { ["--provider", "passthrough", "--source", "/tmp", "--at", "/mnt/x", "--option", "size=3"], "ptfs: the passthrough provider takes no options (got size)" },
         { ["--provider", "memory", "--at", "/mnt/x", "--option", "size"], "ptfs: --option wants KEY=VALUE or DIR:KEY=VALUE, not 'size'" },
         { ["--provider", "memory"], "ptfs: the memory provider needs --at DIR: it serves no archive files where they lie" },
         { ["--provider", "zip", "--at", "/mnt/x"], "ptfs: the zip provider needs --source: a zip archive" },
@@ -71,6 +72,16 @@ public class CommandLineTests(ArchiveFixture archives) : IClassFixture<ArchiveFi
         run.Stdout.Should().Be("hello from the archive\nhello from the archive\nnote\n3\n");
         run.Stderr.Should().StartWith("ptfs stats: wall time", "--stats reports on stderr, after the program");
         run.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void Provider_options_bind_to_the_provider()
+    {
+        Ptfs.Run("mount", "--provider", "memory", "--at", "/mnt/m", "-o", "mode=1777", "-o", "uid=65534", "--", "stat", "-c", "%a %u", "/mnt/m")
+            .Stdout.Should().Be("1777 65534\n");
+        var bad = Ptfs.Run("mount", "--provider", "memory", "--at", "/mnt/m", "-o", "uid=nobody", "--", "true");
+        bad.Stderr.Should().Be("ptfs: bad option for the memory provider: Failed to convert configuration value 'nobody' at 'Uid' to type 'System.UInt32'.\n");
+        bad.ExitCode.Should().Be(2);
     }
 
     [Fact]

@@ -46,5 +46,12 @@ internal static class ProvidersCommand
         }
     }
 
-    private static string TypeName(Type type) => type == typeof(bool) ? "true|false" : type == typeof(string) ? "text" : type.Name.ToLowerInvariant();
+    private static string TypeName(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(bool) => "true|false",
+        var t when t == typeof(string) => "text",
+        var t when t.IsEnum => string.Join('|', Enum.GetNames(t)).ToLowerInvariant(),
+        var t when t.IsPrimitive => "number",
+        var t => t.Name.ToLowerInvariant(),
+    };
 }

@@ -14,9 +14,9 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
 {
     private readonly ConditionalWeakTable<TreeNode, Dictionary<string, byte[]>> _xattrs = [];
 
-    /// <summary>An empty tree; <c>uid</c>, <c>gid</c> and <c>mode</c> (octal) options set its root, else owned by this process's user, 0755.</summary>
-    public MemoryProvider(MountSettings? settings = null)
-        : base(new FileTree(RootStat(settings ?? MountSettings.Empty)))
+    /// <summary>An empty tree whose root is owned by this process's user, 0755, unless the options say otherwise.</summary>
+    public MemoryProvider(MemoryOptions? options = null)
+        : base(new FileTree(RootStat(options ?? new MemoryOptions())))
     {
     }
 
@@ -149,15 +149,16 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
         return Errno.Ok;
     }
 
-    private static FileStat RootStat(MountSettings settings)
+    private static FileStat RootStat(MemoryOptions options)
     {
         var (uid, gid) = ProcessIdentity.Current();
-        var options = settings.Options;
         var now = UnixTime.Now;
-        return FileStat.Directory(options.TryGetValue("mode", out var mode) ? Convert.ToUInt32(mode, 8) : 0x1ED) with
+        if (options.Mode.Length is 0 or > 4 || options.Mode.Any(c => c is < '0' or > '7'))
+            throw new FsException(Errno.EINVAL, $"--option mode wants an octal mode such as 755, not '{options.Mode}'");
+        return FileStat.Directory(Convert.ToUInt32(options.Mode, 8)) with
         {
-            Uid = options.TryGetValue("uid", out var u) ? uint.Parse(u, CultureInfo.InvariantCulture) : uid,
-            Gid = options.TryGetValue("gid", out var g) ? uint.Parse(g, CultureInfo.InvariantCulture) : gid,
+            Uid = options.Uid ?? uid,
+            Gid = options.Gid ?? gid,
             AccessTime = now, ModifyTime = now, ChangeTime = now,
         };
     }
