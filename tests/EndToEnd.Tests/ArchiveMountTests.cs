@@ -131,5 +131,67 @@ public class ArchiveMountTests(ArchiveFixture archives) : IClassFixture<ArchiveF
         run.ExitCode.Should().Be(0);
     }
 
+    [Fact]
+    public void A_writable_zip_is_replaced_at_exit_with_the_changes_and_untouched_entries_kept_compressed_as_they_were()
+    {
+        const string Changes = """
+            rm docs/hard && echo new > new.txt && echo more >> docs/readme.txt && rm private.txt && mv bin tools && chmod 700 tools/run.sh
+            mkdir -p newdir/sub && ln -s new.txt newlink && seq 1 100000 > seq.txt && truncate -s 10 docs/deep/nums && rm -r a
+            """;
+        const string Shape = "find . -mindepth 1 -printf '%p %y %m %s %l\\n' | sort && find . -type f -exec sha256sum {} + | sort";
+        using var dir = new TempDir();
+        File.Copy(archives["data.zip"], dir["data.zip"]);
+        Ptfs.RunNative("cp", "-a", archives["src"], dir["real"]).ExitCode.Should().Be(0);
+        Ptfs.RunNative("/bin/sh", "-c", $"cd '{dir["real"]}' && {Changes}").ExitCode.Should().Be(0);
+        string at = MountPoint();
+        long inode = Inode(dir["data.zip"]);
+
+        var changed = Ptfs.Run("mount", "--provider", "zip", "--source", dir["data.zip"], "--at", at, "--option", "writable=true", "--", "/bin/sh", "-c", $"cd '{at}' && {Changes}");
+        changed.ExitCode.Should().Be(0, changed.Stderr);
+
+        Inode(dir["data.zip"]).Should().NotBe(inode, "a new archive was renamed over the old one");
+        var check = Ptfs.RunNative("python3", "-c", """
+            import sys, zipfile, struct
+            def raw(z, info):
+                z.fp.seek(info.header_offset)
+                h = z.fp.read(30)
+                z.fp.seek(info.header_offset + 30 + struct.unpack('<H', h[26:28])[0] + struct.unpack('<H', h[28:30])[0])
+                return z.fp.read(info.compress_size)
+            old, new = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2])
+            print('crc', new.testzip())
+            same = [i.filename for i in new.infolist() if i.filename in old.NameToInfo and not i.is_dir() and raw(new, i) == raw(old, old.getinfo(i.filename))]
+            print('copied compressed:', sorted(same))
+            """, archives["data.zip"], dir["data.zip"]);
+        check.Stdout.Should().Be("""
+            crc None
+            copied compressed: ['dangling', 'dirlink', 'empty.txt', 'link', 'name with spaces.txt', "odd$chars&;[]'.txt", 'random.bin', 'ünïcödé-名前.txt']
+
+            """, check.Stderr);
+
+        var native = Ptfs.RunNative("/bin/sh", "-c", $"cd '{dir["real"]}' && {Shape}");
+        var mounted = Ptfs.Run("mount", "--provider", "zip", "--source", dir["data.zip"], "--at", at, "--", "/bin/sh", "-c", $"cd '{at}' && {Shape}");
+        mounted.Stdout.Should().Be(native.Stdout, "the archive now holds what the same commands left in a real directory");
+    }
+
+    [Fact]
+    public void A_zip_is_read_only_unless_asked_and_then_unchanged_byte_for_byte()
+    {
+        using var dir = new TempDir();
+        File.Copy(archives["data.zip"], dir["data.zip"]);
+        string at = MountPoint();
+        var run = Ptfs.Run("mount", "--provider", "zip", "--source", dir["data.zip"], "--at", at, "--", "/bin/sh", "-c",
+            $"(echo x > {at}/new) 2>&1; rm {at}/link 2>&1; mkdir {at}/d 2>&1; touch {at}/empty.txt 2>&1; " +
+            $"python3 -c \"import os; os.setxattr('{at}/empty.txt', 'user.x', b'1')\" 2>&1 | tail -1; true");
+        run.Stdout.Should().Contain($"{at}/new: Read-only file system").And.Contain($"rm: cannot remove '{at}/link': Read-only file system")
+            .And.Contain($"{at}/d").And.Contain($"touch: cannot touch '{at}/empty.txt': Read-only file system").And.Contain("OSError: [Errno 30] Read-only file system");
+        File.ReadAllBytes(dir["data.zip"]).Should().Equal(File.ReadAllBytes(archives["data.zip"]));
+
+        Ptfs.Run("mount", "--provider", "zip", "--source", dir["data.zip"], "--at", at, "--option", "writable=true", "--", "/bin/sh", "-c", $"cat {at}/docs/readme.txt > /dev/null")
+            .ExitCode.Should().Be(0);
+        File.ReadAllBytes(dir["data.zip"]).Should().Equal(File.ReadAllBytes(archives["data.zip"]), "reading changes nothing, so nothing is written");
+    }
+
+    private static long Inode(string path) => long.Parse(Ptfs.RunNative("stat", "-c", "%i", path).Stdout);
+
     private static string MountPoint() => "/tmp/ptfs-archive-" + Guid.NewGuid().ToString("N")[..8];
 }

@@ -14,6 +14,9 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
 {
     public FileTree Tree { get; } = new(implicitDirectory);
 
+    /// <summary>Directories the archive names itself (the others exist only inside names).</summary>
+    public HashSet<TreeDirectory> ExplicitDirectories { get; } = [];
+
     /// <summary>An explicit directory: its attributes replace the implicit ones (children stay).</summary>
     public void AddDirectory(string name, FileStat stat)
     {
@@ -26,10 +29,13 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
         if (parent.Children.TryGetValue(last, out var existing) && existing is TreeDirectory directory)
         {
             directory.Stat = stat with { Inode = directory.Stat.Inode, Links = directory.Stat.Links };
+            ExplicitDirectories.Add(directory);
             return;
         }
         if (existing is not null) Replace(parent, last, existing, path);
-        FileTree.Attach(parent, last, new TreeDirectory(Tree.Numbered(stat with { Links = 2 })));
+        var made = new TreeDirectory(Tree.Numbered(stat with { Links = 2 }));
+        FileTree.Attach(parent, last, made);
+        ExplicitDirectories.Add(made);
     }
 
     /// <summary>A file or symlink; returns false when a directory holds the name (and the member is dropped).</summary>

@@ -20,6 +20,18 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
     {
     }
 
+    /// <summary>
+    /// A tree built elsewhere (from an archive): files whose bytes come from somewhere else are copied into
+    /// memory on their first change.
+    /// </summary>
+    protected MemoryProvider(FileTree tree)
+        : base(tree)
+    {
+    }
+
+    /// <summary>See <see cref="IWritableFileSystemProvider.IsReadOnly"/>; a memory tree is writable.</summary>
+    public virtual bool IsReadOnly => false;
+
     public Errno Create(string path, uint mode, uint uid, uint gid, OpenFlags flags, out FileHandle handle)
     {
         handle = null!;
@@ -34,8 +46,8 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
     public Errno Write(FileHandle handle, long offset, ReadOnlySpan<byte> data, out int bytesWritten)
     {
         bytesWritten = 0;
-        if (((TreeFileHandle)handle).Node is not TreeFile { Content: MemoryContent content } file) return Errno.EBADF;
-        content.Write(offset, data);
+        if (((TreeFileHandle)handle).Node is not TreeFile file) return Errno.EBADF;
+        InMemory(file).Write(offset, data);
         bytesWritten = data.Length;
         Modified(file);
         return Errno.Ok;
@@ -200,12 +212,29 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
         Modified(parent);
     }
 
+    /// <summary>The file's bytes as memory it can change: content from elsewhere (an archive entry) is copied in first.</summary>
+    private static MemoryContent InMemory(TreeFile file)
+    {
+        if (file.Content is MemoryContent memory) return memory;
+        var copy = new MemoryContent();
+        var chunk = new byte[1 << 20];
+        for (long at = 0; at < file.Content.Length;)
+        {
+            int n = file.Content.Read(at, chunk);
+            if (n == 0) break;
+            copy.Write(at, chunk.AsSpan(0, n));
+            at += n;
+        }
+        file.Content = copy;
+        return copy;
+    }
+
     private static Errno Resize(TreeNode node, long size)
     {
         if (node is TreeDirectory) return Errno.EISDIR;
-        if (node is not TreeFile { Content: MemoryContent content } file) return Errno.EINVAL;
+        if (node is not TreeFile file) return Errno.EINVAL;
         if (size < 0) return Errno.EINVAL;
-        content.SetLength(size);
+        InMemory(file).SetLength(size);
         Modified(file);
         return Errno.Ok;
     }

@@ -18,12 +18,18 @@ internal sealed class ZipEntryContent(SafeFileHandle archive, ZipEntryRecord ent
 
     public override long Length => entry.Size;
 
+    /// <summary>The central directory's record of this entry.</summary>
+    public ZipEntryRecord Entry => entry;
+
+    /// <summary>Where the entry's compressed bytes start in the archive.</summary>
+    public long DataOffset => _dataOffset >= 0 ? _dataOffset : _dataOffset = ZipDirectory.DataOffset(archive, entry);
+
     public override int Read(long offset, Span<byte> buffer)
     {
         if (offset >= entry.Size || buffer.IsEmpty) return 0;
         if (entry.IsEncrypted) throw new FsException(Errno.EIO, $"{entry.Name}: encrypted entries cannot be read");
         buffer = buffer[..(int)Math.Min(buffer.Length, entry.Size - offset)];
-        if (_dataOffset < 0) _dataOffset = ZipDirectory.DataOffset(archive, entry);
+        _ = DataOffset;
         return entry.Method switch
         {
             ZipEntryRecord.Stored => ReadStored(offset, buffer),

@@ -44,6 +44,13 @@ public interface IWritableFileSystemProvider : IFileSystemProvider
 
     /// <summary>fsync/fdatasync: make the handle's writes durable.</summary>
     Errno Flush(FileHandle handle);
+
+    /// <summary>
+    /// True for a mount of a provider that can write but was asked not to (a zip without
+    /// <c>writable=true</c>): the VFS then treats it as read-only (EROFS, ST_RDONLY) and never calls the
+    /// writing methods.
+    /// </summary>
+    bool IsReadOnly => false;
 }
 
 [Flags]

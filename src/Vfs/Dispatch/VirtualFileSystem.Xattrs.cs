@@ -70,6 +70,7 @@ public sealed partial class VirtualFileSystem
     private static SyscallOutcome SetXattr(ISyscall call, Target target)
     {
         if (XattrTarget(call, target, out var mount, out string path, out string name) is { } early) return early;
+        if (mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
         if (mount.Provider is not IExtendedAttributes xattrs) return SyscallOutcome.Fail(Errno.EOPNOTSUPP);
         long size = (long)call.Arg(3);
         int flags = (int)call.Arg(4);
@@ -84,6 +85,7 @@ public sealed partial class VirtualFileSystem
     private static SyscallOutcome RemoveXattr(ISyscall call, Target target)
     {
         if (XattrTarget(call, target, out var mount, out string path, out string name) is { } early) return early;
+        if (mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
         if (mount.Provider is not IExtendedAttributes xattrs) return SyscallOutcome.Fail(Errno.ENODATA);
         var errno = xattrs.RemoveAttribute(path, name);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);

@@ -18,7 +18,8 @@ public sealed class Mount(string point, IFileSystemProvider provider, string nam
     /// </summary>
     public bool OverArchive { get; } = overArchive;
 
-    public IWritableFileSystemProvider? Writable => Provider as IWritableFileSystemProvider;
+    /// <summary>The provider's writing side, or null when the mount is read-only.</summary>
+    public IWritableFileSystemProvider? Writable => Provider is IWritableFileSystemProvider { IsReadOnly: false } writable ? writable : null;
 
     public override string ToString() => $"{Name} at {Point}";
 }

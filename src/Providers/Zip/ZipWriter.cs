@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using PtFs.Vfs;
+using PtFs.Vfs.Tree;
+
+namespace PtFs.Providers.Zip;
+
+/// <summary>
+/// Writes a zip archive entry by entry: untouched entries as their original compressed bytes (no
+/// recompression), new content deflated, Unix modes and symlinks in the external attributes, times as
+/// DOS time plus the extended timestamp, ZIP64 where sizes, offsets or the entry count need it. By hand,
+/// because ZipArchive cannot copy an entry's compressed bytes into another archive.
+/// </summary>
+internal sealed class ZipWriter(FileStream output)
+{
+    private const uint Saturated = uint.MaxValue;
+    private const ushort Utf8Names = 1 << 11, MadeByUnix = (3 << 8) | 45;
+    private readonly List<Central> _central = [];
+
+    public void AddDirectory(string name, uint mode, UnixTime modified) =>
+        AddStored(name.TrimEnd('/') + "/", 0x4000 | mode, modified, []);
+
+    public void AddSymlink(string name, string target, UnixTime modified) =>
+        AddStored(name, 0xA000 | 0x1FF, modified, Encoding.UTF8.GetBytes(target));
+
+    /// <summary>An entry of the original archive, under its (maybe new) name, mode and time: its compressed bytes copied as they are.</summary>
+    public void AddOriginal(string name, uint mode, UnixTime modified, ZipEntryRecord entry, SafeFileHandle archive, long dataOffset)
+    {
+        long offset = output.Position;
+        var header = new Central(name, 0x8000 | mode, modified, entry.Method, entry.Crc32, entry.CompressedSize, entry.Size, offset);
+        WriteLocal(header);
+        var buffer = new byte[1 << 20];
+        for (long done = 0; done < entry.CompressedSize;)
+        {
+            int n = RandomAccess.Read(archive, buffer.AsSpan(0, (int)Math.Min(buffer.Length, entry.CompressedSize - done)), dataOffset + done);
+            if (n == 0) throw new FsException(Errno.EIO, $"{entry.Name}: the archive ends inside this entry");
+            output.Write(buffer, 0, n);
+            done += n;
+        }
+        _central.Add(header);
+    }
+
+    /// <summary>New or changed bytes, deflated (stored when empty).</summary>
+    public void AddContent(string name, uint mode, UnixTime modified, FileContent content)
+    {
+        if (content.Length == 0)
+        {
+            AddStored(name, 0x8000 | mode, modified, []);
+            return;
+        }
+        long offset = output.Position;
+        var header = new Central(name, 0x8000 | mode, modified, ZipEntryRecord.Deflated, 0, 0, content.Length, offset);
+        WriteLocal(header); // sizes and CRC are patched in below
+        long dataStart = output.Position;
+        var crc = new Crc32();
+        var buffer = new byte[1 << 20];
+        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            for (long at = 0; at < content.Length;)
+            {
+                int n = content.Read(at, buffer);
+                if (n == 0) break;
+                crc.Append(buffer.AsSpan(0, n));
+                deflate.Write(buffer, 0, n);
+                at += n;
+            }
+        }
+        long end = output.Position;
+        header = header with { Crc32 = crc.GetCurrentHashAsUInt32(), CompressedSize = end - dataStart };
+        output.Position = offset;
+        WriteLocal(header);
+        output.Position = end;
+        _central.Add(header);
+    }
+
+    /// <summary>The central directory and end records; the archive is complete after this.</summary>
+    public void Finish()
+    {
+        long directoryStart = output.Position;
+        foreach (var entry in _central) WriteCentral(entry);
+        long directorySize = output.Position - directoryStart;
+        bool zip64 = _central.Count >= ushort.MaxValue || directoryStart >= Saturated || directorySize >= Saturated;
+        Span<byte> record = stackalloc byte[56];
+        if (zip64)
+        {
+            long zip64End = output.Position;
+            BinaryPrimitives.WriteUInt32LittleEndian(record, 0x06064b50);
+            BinaryPrimitives.WriteInt64LittleEndian(record[4..], 44);
+            BinaryPrimitives.WriteUInt16LittleEndian(record[12..], MadeByUnix);
+            BinaryPrimitives.WriteUInt16LittleEndian(record[14..], 45);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[16..], 0);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[20..], 0);
+            BinaryPrimitives.WriteInt64LittleEndian(record[24..], _central.Count);
+            BinaryPrimitives.WriteInt64LittleEndian(record[32..], _central.Count);
+            BinaryPrimitives.WriteInt64LittleEndian(record[40..], directorySize);
+            BinaryPrimitives.WriteInt64LittleEndian(record[48..], directoryStart);
+            output.Write(record);
+            BinaryPrimitives.WriteUInt32LittleEndian(record, 0x07064b50);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[4..], 0);
+            BinaryPrimitives.WriteInt64LittleEndian(record[8..], zip64End);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[16..], 1);
+            output.Write(record[..20]);
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(record, 0x06054b50);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], 0);
+        ushort count = zip64 ? ushort.MaxValue : (ushort)_central.Count;
+        BinaryPrimitives.WriteUInt16LittleEndian(record[8..], count);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[10..], count);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[12..], zip64 ? Saturated : (uint)directorySize);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[16..], zip64 ? Saturated : (uint)directoryStart);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[20..], 0);
+        output.Write(record[..22]);
+    }
+
+    private void AddStored(string name, uint mode, UnixTime modified, byte[] data)
+    {
+        var header = new Central(name, mode, modified, ZipEntryRecord.Stored, Crc32.HashToUInt32(data), data.Length, data.Length, output.Position);
+        WriteLocal(header);
+        output.Write(data);
+        _central.Add(header);
+    }
+
+    private void WriteLocal(Central e)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(e.Name);
+        // Decided on the uncompressed size, with room for deflate's overhead, so that the header written
+        // before the compressed size is known has the same length as the one patched in after.
+        bool sizes64 = e.Size >= Saturated - (1L << 24) || e.CompressedSize >= Saturated;
+        var extra = new List<byte>();
+        if (sizes64) extra.AddRange(Zip64Extra(e.Size, e.CompressedSize, null));
+        extra.AddRange(TimestampExtra(e.Modified));
+        Span<byte> h = stackalloc byte[30];
+        BinaryPrimitives.WriteUInt32LittleEndian(h, 0x04034b50);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], sizes64 ? (ushort)45 : (ushort)20);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], Utf8Names);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], e.Method);
+        var (time, date) = Dos(e.Modified);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], time);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[12..], date);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[14..], e.Crc32);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[18..], sizes64 ? Saturated : (uint)e.CompressedSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[22..], sizes64 ? Saturated : (uint)e.Size);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[26..], (ushort)name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[28..], (ushort)extra.Count);
+        output.Write(h);
+        output.Write(name);
+        output.Write(extra.ToArray());
+    }
+
+    private void WriteCentral(Central e)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(e.Name);
+        bool size64 = e.Size >= Saturated, compressed64 = e.CompressedSize >= Saturated, offset64 = e.Offset >= Saturated;
+        var extra = new List<byte>();
+        if (size64 || compressed64 || offset64)
+            extra.AddRange(Zip64Extra(size64 ? e.Size : null, compressed64 ? e.CompressedSize : null, offset64 ? e.Offset : null));
+        extra.AddRange(TimestampExtra(e.Modified));
+        Span<byte> h = stackalloc byte[46];
+        BinaryPrimitives.WriteUInt32LittleEndian(h, 0x02014b50);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], MadeByUnix);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], extra.Count > 9 ? (ushort)45 : (ushort)20);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], Utf8Names);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], e.Method);
+        var (time, date) = Dos(e.Modified);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[12..], time);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[14..], date);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], e.Crc32);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], compressed64 ? Saturated : (uint)e.CompressedSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], size64 ? Saturated : (uint)e.Size);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[28..], (ushort)name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[30..], (ushort)extra.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[38..], (e.Mode << 16) | ((e.Mode & 0xF000) == 0x4000 ? 0x10u : 0));
+        BinaryPrimitives.WriteUInt32LittleEndian(h[42..], offset64 ? Saturated : (uint)e.Offset);
+        output.Write(h);
+        output.Write(name);
+        output.Write(extra.ToArray());
+    }
+
+    private static byte[] Zip64Extra(long? size, long? compressed, long? offset)
+    {
+        var values = new[] { size, compressed, offset }.Where(v => v is not null).Select(v => v!.Value).ToList();
+        var extra = new byte[4 + 8 * values.Count];
+        BinaryPrimitives.WriteUInt16LittleEndian(extra, 0x0001);
+        BinaryPrimitives.WriteUInt16LittleEndian(extra.AsSpan(2), (ushort)(8 * values.Count));
+        for (int i = 0; i < values.Count; i++) BinaryPrimitives.WriteInt64LittleEndian(extra.AsSpan(4 + 8 * i), values[i]);
+        return extra;
+    }
+
+    /// <summary>Info-ZIP's extended timestamp: the modification time in whole seconds, UTC.</summary>
+    private static byte[] TimestampExtra(UnixTime modified)
+    {
+        var extra = new byte[9];
+        BinaryPrimitives.WriteUInt16LittleEndian(extra, 0x5455);
+        BinaryPrimitives.WriteUInt16LittleEndian(extra.AsSpan(2), 5);
+        extra[4] = 1;
+        BinaryPrimitives.WriteInt32LittleEndian(extra.AsSpan(5), (int)Math.Clamp(modified.Seconds, int.MinValue, int.MaxValue));
+        return extra;
+    }
+
+    /// <summary>MS-DOS time and date in local time (2-second steps), clamped to DOS's 1980-2107.</summary>
+    private static (ushort Time, ushort Date) Dos(UnixTime modified)
+    {
+        var local = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(modified.Seconds, 315532800, 4354819198)).LocalDateTime;
+        if (local.Year < 1980) local = new DateTime(1980, 1, 1);
+        return ((ushort)((local.Hour << 11) | (local.Minute << 5) | (local.Second / 2)), (ushort)(((local.Year - 1980) << 9) | (local.Month << 5) | local.Day));
+    }
+
+    private sealed record Central(string Name, uint Mode, UnixTime Modified, ushort Method, uint Crc32, long CompressedSize, long Size, long Offset);
+}
