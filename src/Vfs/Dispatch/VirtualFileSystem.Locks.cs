@@ -18,7 +18,8 @@ public sealed partial class VirtualFileSystem
 
     private readonly LockTable _recordLocks = new();
     private readonly LockTable _flocks = new();
-    private readonly LockWaits _lockWaits = new(TimeSpan.FromMilliseconds(LockRetryMilliseconds * 20));
+    // A waiter asks again every few milliseconds: a wait not renewed for this long was given up.
+    private readonly LockWaits _lockWaits = new(TimeSpan.FromSeconds(2));
 
     private void RegisterLocks()
     {
@@ -71,6 +72,7 @@ public sealed partial class VirtualFileSystem
         if (openFileOwned && BinaryPrimitives.ReadInt32LittleEndian(raw[24..]) != 0) return SyscallOutcome.Fail(Errno.EINVAL);
         object owner = openFileOwned ? file : new ProcessLockOwner(call.Pid);
         var identity = LockIdentity(file);
+        _lockWaits.Stopped(new ProcessLockOwner(call.Pid)); // whatever it waited for before, it asks anew now
 
         var conflict = wanted == LockType.Unlock ? null : _recordLocks.FindConflict(identity, owner, wanted == LockType.Write, range.Start, range.End);
         if (getting)
@@ -85,7 +87,6 @@ public sealed partial class VirtualFileSystem
                 return _lockWaits.WouldDeadlock(waiter, holder) ? SyscallOutcome.Fail(Errno.EDEADLK) : SyscallOutcome.WaitAndRetry(LockRetryMilliseconds);
             return SyscallOutcome.WaitAndRetry(LockRetryMilliseconds);
         }
-        if (owner is ProcessLockOwner done) _lockWaits.Stopped(done);
         _recordLocks.Set(identity, owner, openFileOwned ? -1 : process.Pid, wanted, range.Start, range.End);
         return SyscallOutcome.Complete(0);
     }

@@ -4,8 +4,9 @@ namespace PtFs.Vfs.Locks;
 
 /// <summary>
 /// Which process waits for which in F_SETLKW, for the kernel's deadlock check: a wait that would close a
-/// cycle of POSIX lock owners fails with EDEADLK instead. A waiter asks again every few milliseconds, so a
-/// wait not renewed within <paramref name="freshFor"/> is over (the waiter was interrupted or gave up).
+/// cycle of POSIX lock owners fails with EDEADLK instead. A wait ends when its process makes its next lock
+/// call or exits; since a waiter asks again every few milliseconds, one not renewed within
+/// <paramref name="freshFor"/> was given up too (interrupted by a signal).
 /// </summary>
 public sealed class LockWaits(TimeSpan freshFor)
 {
