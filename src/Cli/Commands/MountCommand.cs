@@ -93,7 +93,13 @@ internal static class MountCommand
         }
         finally
         {
-            foreach (var mount in table.Mounts) (mount.Provider as IDisposable)?.Dispose();
+            // Each provider is closed on its own: one that fails (a write-back, say) must not keep the others
+            // from theirs. Retired archive mounts are left alone: their file changed, writing back would undo that.
+            foreach (var mount in table.Mounts)
+            {
+                try { (mount.Provider as IDisposable)?.Dispose(); }
+                catch (Exception e) { Console.Error.WriteLine($"ptfs: the {mount.Name} provider at {mount.Point} failed to close: {e.Message}"); }
+            }
         }
     }
 

@@ -12,6 +12,7 @@ namespace PtFs.Cli.Mounting;
 internal sealed partial class ArchiveOpener(IProviderFactory factory, Dictionary<string, string> options, ILogger logger) : IArchiveOpener
 {
     private readonly Dictionary<string, (DateTime Modified, long Length)> _unreadable = [];
+    private readonly Dictionary<string, (DateTime Modified, long Length)> _opened = [];
 
     public string ProviderName => factory.Declaration.Name;
 
@@ -28,6 +29,7 @@ internal sealed partial class ArchiveOpener(IProviderFactory factory, Dictionary
         {
             var provider = factory.Create(new MountSettings(absolute, options));
             _unreadable.Remove(absolute);
+            _opened[absolute] = version;
             LogOpened(logger, absolute);
             return provider;
         }
@@ -37,6 +39,12 @@ internal sealed partial class ArchiveOpener(IProviderFactory factory, Dictionary
             LogUnreadable(logger, absolute, e.Message);
             return null;
         }
+    }
+
+    public bool IsCurrent(string absolute)
+    {
+        var file = new FileInfo(absolute);
+        return file.Exists && _opened.TryGetValue(absolute, out var opened) && opened == (file.LastWriteTimeUtc, file.Length);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "serving {Archive} as a directory")]

@@ -24,7 +24,8 @@ internal sealed record MountRequest(string? Point, string Provider, string? Sour
         }
         foreach (string mount in mounts) requests.Add(ParseMount(mount));
         if (requests.Count == 0) throw new UsageException("nothing to mount: give --provider NAME (with --at DIR) or --mount DIR=NAME[:SOURCE]");
-        foreach (string option in options) Bind(requests, option);
+        var main = provider is not null || requests.Count == 1 ? requests[0] : null;
+        foreach (string option in options) Bind(requests, main, option);
         CheckPoints(requests);
         return requests;
     }
@@ -41,15 +42,18 @@ internal sealed record MountRequest(string? Point, string Provider, string? Sour
         return new MountRequest(Absolute(text[..equals]), name, source is null ? null : Path.GetFullPath(source), []);
     }
 
-    /// <summary><c>KEY=VALUE</c> goes to the --provider mount, <c>DIR:KEY=VALUE</c> to the mount at DIR.</summary>
-    private static void Bind(List<MountRequest> requests, string option)
+    /// <summary>
+    /// <c>KEY=VALUE</c> goes to the --provider mount (or the only mount); <c>DIR:KEY=VALUE</c> to the mount
+    /// at DIR, absolute or relative.
+    /// </summary>
+    private static void Bind(List<MountRequest> requests, MountRequest? main, string option)
     {
         int equals = option.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0) throw new UsageException($"--option wants KEY=VALUE or DIR:KEY=VALUE, not '{option}'");
         string key = option[..equals], value = option[(equals + 1)..];
         MountRequest target;
         int colon = key.LastIndexOf(':');
-        if (key.StartsWith('/') && colon > 0)
+        if (colon > 0)
         {
             string point = Absolute(key[..colon]);
             key = key[(colon + 1)..];
@@ -57,7 +61,7 @@ internal sealed record MountRequest(string? Point, string Provider, string? Sour
         }
         else
         {
-            target = requests.Count == 1 ? requests[0] : throw new UsageException($"--option {option}: with several mounts, say which: --option DIR:{option}");
+            target = main ?? throw new UsageException($"--option {option}: with several mounts, say which: --option DIR:{option}");
         }
         if (key.Length == 0) throw new UsageException($"--option wants KEY=VALUE, not '{option}'");
         target.Options[key] = value;

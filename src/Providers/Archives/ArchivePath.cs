@@ -7,6 +7,13 @@ namespace PtFs.Providers.Archives;
 /// </summary>
 public static class ArchivePath
 {
+    /// <summary>Linux's NAME_MAX and PATH_MAX, in bytes: a longer member could never be reached by a program.</summary>
+    public const int NameMax = 255, PathMax = 4096;
+
+    /// <summary>Whether a normalized path fits Linux's limits (longer members are left out with a warning).</summary>
+    public static bool Fits(string path) =>
+        System.Text.Encoding.UTF8.GetByteCount(path) < PathMax && path.Split('/').All(p => System.Text.Encoding.UTF8.GetByteCount(p) <= NameMax);
+
     public static string? Normalize(string name)
     {
         var parts = new List<string>();

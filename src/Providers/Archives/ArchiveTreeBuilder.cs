@@ -20,7 +20,9 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
     /// <summary>An explicit directory: its attributes replace the implicit ones (children stay).</summary>
     public void AddDirectory(string name, FileStat stat)
     {
-        if (ArchivePath.Normalize(name) is not { } path)
+        string? path = ArchivePath.Normalize(name);
+        if (path is not null && !Reachable(path)) return;
+        if (path is null)
         {
             Tree.Root.Stat = stat with { Inode = Tree.Root.Stat.Inode, Links = Tree.Root.Stat.Links };
             return;
@@ -41,7 +43,7 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
     /// <summary>A file or symlink; returns false when a directory holds the name (and the member is dropped).</summary>
     public bool AddLeaf(string name, TreeNode node)
     {
-        if (ArchivePath.Normalize(name) is not { } path) return false;
+        if (ArchivePath.Normalize(name) is not { } path || !Reachable(path)) return false;
         var parent = ParentOf(path, out string last);
         if (parent.Children.TryGetValue(last, out var existing))
         {
@@ -62,7 +64,7 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
     {
         if (ArchivePath.Normalize(target) is not { } targetPath || Tree.Find(targetPath, out var node) != Errno.Ok || node is TreeDirectory)
             return false;
-        if (ArchivePath.Normalize(name) is not { } path) return false;
+        if (ArchivePath.Normalize(name) is not { } path || !Reachable(path)) return false;
         var parent = ParentOf(path, out string last);
         if (parent.Children.TryGetValue(last, out var existing))
         {
@@ -97,6 +99,13 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
         return directory;
     }
 
+    private bool Reachable(string path)
+    {
+        if (ArchivePath.Fits(path)) return true;
+        LogTooLong(logger, archive, path.Length > 120 ? path[..120] + "..." : path);
+        return false;
+    }
+
     private void Replace(TreeDirectory parent, string name, TreeNode existing, string path)
     {
         parent.Children.Remove(name);
@@ -104,6 +113,9 @@ public sealed partial class ArchiveTreeBuilder(FileStat implicitDirectory, strin
         if (existing is not TreeDirectory) existing.Stat.Links--;
         LogReplaced(logger, archive, path);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Archive}: {Path} is longer than Linux allows a name or path to be; it is left out")]
+    private static partial void LogTooLong(ILogger logger, string archive, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Archive}: {Path} appears more than once; the last one is served")]
     private static partial void LogReplaced(ILogger logger, string archive, string path);

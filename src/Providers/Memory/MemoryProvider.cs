@@ -212,15 +212,18 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
         Modified(parent);
     }
 
-    /// <summary>The file's bytes as memory it can change: content from elsewhere (an archive entry) is copied in first.</summary>
-    private static MemoryContent InMemory(TreeFile file)
+    /// <summary>
+    /// The file's bytes as memory it can change: content from elsewhere (an archive entry) is copied in
+    /// first, up to <paramref name="keep"/> bytes (a truncation needs no more).
+    /// </summary>
+    private static MemoryContent InMemory(TreeFile file, long keep = long.MaxValue)
     {
         if (file.Content is MemoryContent memory) return memory;
         var copy = new MemoryContent();
         var chunk = new byte[1 << 20];
-        for (long at = 0; at < file.Content.Length;)
+        for (long at = 0, end = Math.Min(keep, file.Content.Length); at < end;)
         {
-            int n = file.Content.Read(at, chunk);
+            int n = file.Content.Read(at, chunk.AsSpan(0, (int)Math.Min(chunk.Length, end - at)));
             if (n == 0) break;
             copy.Write(at, chunk.AsSpan(0, n));
             at += n;
@@ -234,7 +237,7 @@ public partial class MemoryProvider : TreeFileSystemProvider, IWritableFileSyste
         if (node is TreeDirectory) return Errno.EISDIR;
         if (node is not TreeFile file) return Errno.EINVAL;
         if (size < 0) return Errno.EINVAL;
-        InMemory(file).SetLength(size);
+        InMemory(file, keep: size).SetLength(size);
         Modified(file);
         return Errno.Ok;
     }

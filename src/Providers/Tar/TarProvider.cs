@@ -53,6 +53,8 @@ public sealed partial class TarProvider : TreeFileSystemProvider, IDisposable
         var owner = ArchiveOwner.Of(path);
         var builder = new ArchiveTreeBuilder(owner.Directory(), path, logger);
         using var stream = new FileStream(new SafeFileHandle(archive.DangerousGetHandle(), ownsHandle: false), FileAccess.Read);
+        TarHeaderGuard.Check(stream, path);
+        stream.Position = 0;
         using var reader = new TarReader(stream);
         try
         {

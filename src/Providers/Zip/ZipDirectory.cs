@@ -20,11 +20,12 @@ internal static class ZipDirectory
 
     static ZipDirectory() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    /// <summary>The entries, or an FsException(EINVAL) saying why this is not a readable zip.</summary>
-    public static List<ZipEntryRecord> Read(SafeFileHandle archive, string name)
+    /// <summary>The entries and the archive's comment, or an FsException(EINVAL) saying why this is not a readable zip.</summary>
+    public static List<ZipEntryRecord> Read(SafeFileHandle archive, string name, out byte[] comment)
     {
         long length = RandomAccess.GetLength(archive);
-        var (count, directoryOffset, directorySize) = FindDirectory(archive, length, name);
+        var (count, directoryOffset, directorySize, prefix, archiveComment) = FindDirectory(archive, length, name);
+        comment = archiveComment;
         if (directoryOffset < 0 || directorySize < 0 || directoryOffset + directorySize > length)
             throw Corrupt(name, "its central directory lies outside the file (truncated?)");
         var directory = new byte[directorySize];
@@ -40,7 +41,10 @@ internal static class ZipDirectory
             int commentLength = BinaryPrimitives.ReadUInt16LittleEndian(span[32..]);
             int total = CentralSize + nameLength + extraLength + commentLength;
             if (span.Length < total) throw Corrupt(name, $"central directory entry {i} runs past the directory");
-            entries.Add(ParseCentral(span[..total], nameLength, extraLength));
+            var entry = ParseCentral(span[..total], nameLength, extraLength);
+            if (entry.Size < 0 || entry.CompressedSize < 0 || entry.LocalHeaderOffset < 0 || entry.LocalHeaderOffset + prefix >= length)
+                throw Corrupt(name, $"entry {entry.Name} has an impossible size or offset");
+            entries.Add(prefix == 0 ? entry : entry with { LocalHeaderOffset = entry.LocalHeaderOffset + prefix });
             span = span[total..];
         }
         return entries;
@@ -55,7 +59,7 @@ internal static class ZipDirectory
         return entry.LocalHeaderOffset + LocalSize + BinaryPrimitives.ReadUInt16LittleEndian(local[26..]) + BinaryPrimitives.ReadUInt16LittleEndian(local[28..]);
     }
 
-    private static (long Count, long Offset, long Size) FindDirectory(SafeFileHandle archive, long length, string name)
+    private static (long Count, long Offset, long Size, long Prefix, byte[] Comment) FindDirectory(SafeFileHandle archive, long length, string name)
     {
         // The end record is the last thing in the file, followed only by a comment of at most 64 KiB.
         int tailLength = (int)Math.Min(length, EndSize + ushort.MaxValue + Zip64LocatorSize);
@@ -72,18 +76,25 @@ internal static class ZipDirectory
         long count = BinaryPrimitives.ReadUInt16LittleEndian(record[10..]);
         long size = BinaryPrimitives.ReadUInt32LittleEndian(record[12..]);
         long offset = BinaryPrimitives.ReadUInt32LittleEndian(record[16..]);
+        int commentLength = Math.Min(BinaryPrimitives.ReadUInt16LittleEndian(record[20..]), record.Length - EndSize);
+        byte[] comment = record.Slice(EndSize, commentLength).ToArray();
+        // Bytes in front of the zip (a self-extractor's stub, `cat stub a.zip`) shift every offset by their length.
+        long prefix = Math.Max(0, tailStart + end - (offset + size));
+        bool zip64 = false;
         if (end >= Zip64LocatorSize && BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(end - Zip64LocatorSize)) == Zip64LocatorSignature)
         {
             long zip64End = BinaryPrimitives.ReadInt64LittleEndian(tail.AsSpan(end - Zip64LocatorSize + 8));
             Span<byte> z = stackalloc byte[Zip64EndSize];
             if (zip64End < 0 || RandomAccess.Read(archive, z, zip64End) != Zip64EndSize || BinaryPrimitives.ReadUInt32LittleEndian(z) != Zip64EndSignature)
                 throw Corrupt(name, "damaged ZIP64 end record");
+            zip64 = true;
             count = BinaryPrimitives.ReadInt64LittleEndian(z[32..]);
             size = BinaryPrimitives.ReadInt64LittleEndian(z[40..]);
             offset = BinaryPrimitives.ReadInt64LittleEndian(z[48..]);
         }
-        if (size > int.MaxValue || count < 0 || count > size / CentralSize) throw Corrupt(name, "implausible central directory size");
-        return (count, offset, size);
+        if (size > int.MaxValue || size < 0 || offset < 0 || count < 0 || count > size / CentralSize) throw Corrupt(name, "implausible central directory size");
+        if (zip64) prefix = 0;
+        return (count, offset + prefix, size, prefix, comment);
     }
 
     private static ZipEntryRecord ParseCentral(ReadOnlySpan<byte> h, int nameLength, int extraLength)
@@ -122,7 +133,7 @@ internal static class ZipDirectory
             }
             extra = extra[(4 + length)..];
         }
-        return new ZipEntryRecord(name, madeBy, flags, method, crc, compressed, size, offset, attributes, modified);
+        return new ZipEntryRecord(name, madeBy, flags, method, crc, compressed, size, offset, attributes, modified, time, date);
     }
 
     /// <summary>UTF-8 when flagged or when it decodes as such (Unix zips rarely set the flag), else code page 437.</summary>

@@ -11,7 +11,9 @@ internal sealed record ZipEntryRecord(
     long Size,
     long LocalHeaderOffset,
     uint ExternalAttributes,
-    DateTimeOffset Modified)
+    DateTimeOffset Modified,
+    ushort DosTime,
+    ushort DosDate)
 {
     public const ushort Stored = 0, Deflated = 8;
 
@@ -19,6 +21,9 @@ internal sealed record ZipEntryRecord(
     public uint? UnixMode => MadeBy >> 8 == 3 && ExternalAttributes >> 16 != 0 ? ExternalAttributes >> 16 : null;
 
     public bool IsEncrypted => (Flags & 1) != 0;
+
+    /// <summary>Bit 3: CRC and sizes follow the data in a descriptor (the local header has zeros).</summary>
+    public bool HasDataDescriptor => (Flags & 8) != 0;
 
     public bool IsDirectory => Name.EndsWith('/') || (UnixMode is { } mode ? (mode & 0xF000) == 0x4000 : (ExternalAttributes & 0x10) != 0);
 }

@@ -30,6 +30,9 @@ internal sealed partial class ZipIndex : IDisposable
 
     public FileTree Tree { get; private set; } = null!;
 
+    /// <summary>The archive's comment, kept when it is written back.</summary>
+    public byte[] Comment { get; private set; } = [];
+
     /// <summary>Directories the archive has entries for (the others exist only inside names).</summary>
     public HashSet<TreeDirectory> ExplicitDirectories { get; private set; } = [];
 
@@ -66,7 +69,8 @@ internal sealed partial class ZipIndex : IDisposable
     private void Build(ILogger logger)
     {
         string path = Path;
-        var entries = ZipDirectory.Read(Archive, path);
+        var entries = ZipDirectory.Read(Archive, path, out var comment);
+        Comment = comment;
         var owner = ArchiveOwner.Of(path);
         var builder = new ArchiveTreeBuilder(owner.Directory(), path, logger);
         foreach (var entry in entries)

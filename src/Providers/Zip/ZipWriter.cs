@@ -26,11 +26,19 @@ internal sealed class ZipWriter(FileStream output)
     public void AddSymlink(string name, string target, UnixTime modified) =>
         AddStored(name, 0xA000 | 0x1FF, modified, Encoding.UTF8.GetBytes(target));
 
-    /// <summary>An entry of the original archive, under its (maybe new) name, mode and time: its compressed bytes copied as they are.</summary>
+    /// <summary>
+    /// An entry of the original archive, under its (maybe new) name, mode and time: its compressed bytes
+    /// copied as they are, with its flags (encryption too) and, when it has one, a data descriptor after
+    /// them. An encrypted entry keeps its DOS time, which its password check may be made of.
+    /// </summary>
     public void AddOriginal(string name, uint mode, UnixTime modified, ZipEntryRecord entry, SafeFileHandle archive, long dataOffset)
     {
         long offset = output.Position;
-        var header = new Central(name, 0x8000 | mode, modified, entry.Method, entry.Crc32, entry.CompressedSize, entry.Size, offset);
+        var header = new Central(name, 0x8000 | mode, modified, entry.Method, entry.Crc32, entry.CompressedSize, entry.Size, offset)
+        {
+            Flags = (ushort)(entry.Flags | Utf8Names),
+            Dos = entry.IsEncrypted ? (entry.DosTime, entry.DosDate) : null,
+        };
         WriteLocal(header);
         var buffer = new byte[1 << 20];
         for (long done = 0; done < entry.CompressedSize;)
@@ -40,6 +48,7 @@ internal sealed class ZipWriter(FileStream output)
             output.Write(buffer, 0, n);
             done += n;
         }
+        if (entry.HasDataDescriptor) WriteDescriptor(header);
         _central.Add(header);
     }
 
@@ -76,8 +85,8 @@ internal sealed class ZipWriter(FileStream output)
         _central.Add(header);
     }
 
-    /// <summary>The central directory and end records; the archive is complete after this.</summary>
-    public void Finish()
+    /// <summary>The central directory and end records (with the archive's comment); the archive is complete after this.</summary>
+    public void Finish(byte[] comment)
     {
         long directoryStart = output.Position;
         foreach (var entry in _central) WriteCentral(entry);
@@ -111,9 +120,33 @@ internal sealed class ZipWriter(FileStream output)
         BinaryPrimitives.WriteUInt16LittleEndian(record[10..], count);
         BinaryPrimitives.WriteUInt32LittleEndian(record[12..], zip64 ? Saturated : (uint)directorySize);
         BinaryPrimitives.WriteUInt32LittleEndian(record[16..], zip64 ? Saturated : (uint)directoryStart);
-        BinaryPrimitives.WriteUInt16LittleEndian(record[20..], 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[20..], (ushort)comment.Length);
         output.Write(record[..22]);
+        output.Write(comment);
     }
+
+    private void WriteDescriptor(Central e)
+    {
+        bool sizes64 = LocalSizes64(e);
+        Span<byte> d = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(d, 0x08074b50);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[4..], e.Crc32);
+        if (sizes64)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(d[8..], e.CompressedSize);
+            BinaryPrimitives.WriteInt64LittleEndian(d[16..], e.Size);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(d[8..], (uint)e.CompressedSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[12..], (uint)e.Size);
+        }
+        output.Write(d[..(sizes64 ? 24 : 16)]);
+    }
+
+    // Decided on the uncompressed size, with room for deflate's overhead, so that the header written
+    // before the compressed size is known has the same length as the one patched in after.
+    private static bool LocalSizes64(Central e) => e.Size >= Saturated - (1L << 24) || e.CompressedSize >= Saturated;
 
     private void AddStored(string name, uint mode, UnixTime modified, byte[] data)
     {
@@ -126,18 +159,16 @@ internal sealed class ZipWriter(FileStream output)
     private void WriteLocal(Central e)
     {
         byte[] name = Encoding.UTF8.GetBytes(e.Name);
-        // Decided on the uncompressed size, with room for deflate's overhead, so that the header written
-        // before the compressed size is known has the same length as the one patched in after.
-        bool sizes64 = e.Size >= Saturated - (1L << 24) || e.CompressedSize >= Saturated;
+        bool sizes64 = LocalSizes64(e);
         var extra = new List<byte>();
         if (sizes64) extra.AddRange(Zip64Extra(e.Size, e.CompressedSize, null));
         extra.AddRange(TimestampExtra(e.Modified));
         Span<byte> h = stackalloc byte[30];
         BinaryPrimitives.WriteUInt32LittleEndian(h, 0x04034b50);
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], sizes64 ? (ushort)45 : (ushort)20);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], Utf8Names);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], e.Flags);
         BinaryPrimitives.WriteUInt16LittleEndian(h[8..], e.Method);
-        var (time, date) = Dos(e.Modified);
+        var (time, date) = e.Dos ?? Dos(e.Modified);
         BinaryPrimitives.WriteUInt16LittleEndian(h[10..], time);
         BinaryPrimitives.WriteUInt16LittleEndian(h[12..], date);
         BinaryPrimitives.WriteUInt32LittleEndian(h[14..], e.Crc32);
@@ -162,9 +193,9 @@ internal sealed class ZipWriter(FileStream output)
         BinaryPrimitives.WriteUInt32LittleEndian(h, 0x02014b50);
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], MadeByUnix);
         BinaryPrimitives.WriteUInt16LittleEndian(h[6..], extra.Count > 9 ? (ushort)45 : (ushort)20);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], Utf8Names);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], e.Flags);
         BinaryPrimitives.WriteUInt16LittleEndian(h[10..], e.Method);
-        var (time, date) = Dos(e.Modified);
+        var (time, date) = e.Dos ?? Dos(e.Modified);
         BinaryPrimitives.WriteUInt16LittleEndian(h[12..], time);
         BinaryPrimitives.WriteUInt16LittleEndian(h[14..], date);
         BinaryPrimitives.WriteUInt32LittleEndian(h[16..], e.Crc32);
@@ -208,5 +239,11 @@ internal sealed class ZipWriter(FileStream output)
         return ((ushort)((local.Hour << 11) | (local.Minute << 5) | (local.Second / 2)), (ushort)(((local.Year - 1980) << 9) | (local.Month << 5) | local.Day));
     }
 
-    private sealed record Central(string Name, uint Mode, UnixTime Modified, ushort Method, uint Crc32, long CompressedSize, long Size, long Offset);
+    private sealed record Central(string Name, uint Mode, UnixTime Modified, ushort Method, uint Crc32, long CompressedSize, long Size, long Offset)
+    {
+        public ushort Flags { get; init; } = Utf8Names;
+
+        /// <summary>The DOS time and date to write as they are, instead of from <see cref="Modified"/>.</summary>
+        public (ushort Time, ushort Date)? Dos { get; init; }
+    }
 }

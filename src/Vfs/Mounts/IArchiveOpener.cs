@@ -13,6 +13,9 @@ public interface IArchiveOpener
     /// <summary>A provider for the real file at <paramref name="absolute"/>, or null when it is not a readable archive.</summary>
     IFileSystemProvider? Open(string absolute);
 
+    /// <summary>Whether the file opened at <paramref name="absolute"/> is still the one there (not rewritten, replaced or removed).</summary>
+    bool IsCurrent(string absolute);
+
     /// <summary>The provider's name, for messages and mount listings.</summary>
     string ProviderName { get; }
 }

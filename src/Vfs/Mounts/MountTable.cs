@@ -15,6 +15,9 @@ public sealed class MountTable
     /// <summary>Serves archive files as directories wherever they lie, when set.</summary>
     public IArchiveOpener? Archives { get; set; }
 
+    /// <summary>Archive mounts whose file changed or went away: no path leads to them, open files still may.</summary>
+    public List<Mount> Retired { get; } = [];
+
     public Mount Add(string point, IFileSystemProvider provider, string name) => Add(point, provider, name, overArchive: false);
 
     /// <summary>
@@ -44,7 +47,15 @@ public sealed class MountTable
     {
         foreach (var mount in _mounts)
         {
-            if (PathText.IsWithin(path, mount.Point, out inside)) return mount;
+            if (!PathText.IsWithin(path, mount.Point, out inside)) continue;
+            if (mount.OverArchive && Archives?.IsCurrent(mount.Point) == false)
+            {
+                // The archive was rewritten or replaced: the next lookup opens what is there now.
+                _mounts.Remove(mount);
+                Retired.Add(mount);
+                return Find(path, out inside);
+            }
+            return mount;
         }
         inside = "";
         return null;
