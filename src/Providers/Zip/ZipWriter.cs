@@ -165,17 +165,7 @@ internal sealed class ZipWriter(FileStream output)
         extra.AddRange(TimestampExtra(e.Modified));
         Span<byte> h = stackalloc byte[30];
         BinaryPrimitives.WriteUInt32LittleEndian(h, 0x04034b50);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], sizes64 ? (ushort)45 : (ushort)20);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], e.Flags);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], e.Method);
-        var (time, date) = e.Dos ?? Dos(e.Modified);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], time);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[12..], date);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[14..], e.Crc32);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[18..], sizes64 ? Saturated : (uint)e.CompressedSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[22..], sizes64 ? Saturated : (uint)e.Size);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[26..], (ushort)name.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[28..], (ushort)extra.Count);
+        WriteCommon(h[4..], e, sizes64 ? (ushort)45 : (ushort)20, sizes64, sizes64, name.Length, extra.Count);
         output.Write(h);
         output.Write(name);
         output.Write(extra.ToArray());
@@ -192,22 +182,31 @@ internal sealed class ZipWriter(FileStream output)
         Span<byte> h = stackalloc byte[46];
         BinaryPrimitives.WriteUInt32LittleEndian(h, 0x02014b50);
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], MadeByUnix);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], extra.Count > 9 ? (ushort)45 : (ushort)20);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], e.Flags);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], e.Method);
-        var (time, date) = e.Dos ?? Dos(e.Modified);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[12..], time);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[14..], date);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], e.Crc32);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], compressed64 ? Saturated : (uint)e.CompressedSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], size64 ? Saturated : (uint)e.Size);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[28..], (ushort)name.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[30..], (ushort)extra.Count);
+        WriteCommon(h[6..], e, extra.Count > 9 ? (ushort)45 : (ushort)20, compressed64, size64, name.Length, extra.Count);
         BinaryPrimitives.WriteUInt32LittleEndian(h[38..], (e.Mode << 16) | ((e.Mode & 0xF000) == 0x4000 ? 0x10u : 0));
         BinaryPrimitives.WriteUInt32LittleEndian(h[42..], offset64 ? Saturated : (uint)e.Offset);
         output.Write(h);
         output.Write(name);
         output.Write(extra.ToArray());
+    }
+
+    /// <summary>
+    /// The 26 bytes local and central headers share: version needed, flags, method, DOS time and date, CRC,
+    /// both sizes (saturated where ZIP64 holds them), name and extra lengths.
+    /// </summary>
+    private static void WriteCommon(Span<byte> h, Central e, ushort versionNeeded, bool compressed64, bool size64, int nameLength, int extraLength)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(h, versionNeeded);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[2..], e.Flags);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], e.Method);
+        var (time, date) = e.Dos ?? Dos(e.Modified);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], time);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], date);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[10..], e.Crc32);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[14..], compressed64 ? Saturated : (uint)e.CompressedSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[18..], size64 ? Saturated : (uint)e.Size);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[22..], (ushort)nameLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[24..], (ushort)extraLength);
     }
 
     private static byte[] Zip64Extra(long? size, long? compressed, long? offset)
