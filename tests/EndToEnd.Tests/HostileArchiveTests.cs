@@ -121,6 +121,19 @@ public class HostileArchiveTests
     }
 
     [Fact]
+    public void With_a_log_file_the_program_s_stderr_is_its_own()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["fake.zip"], "not a zip\n");
+        var run = Ptfs.Run("mount", "--provider", "zip", "--log-file", dir["ptfs.log"], "--", "/bin/sh", "-c",
+            $"cd '{dir.Path}' && cat fake.zip/x; echo own >&2");
+        run.Stderr.Should().Be("cat: fake.zip/x: Not a directory\nown\n");
+        File.ReadAllText(dir["ptfs.log"]).Should().Contain("fake.zip stays a plain file");
+        Ptfs.Run("mount", "--provider", "memory", "--at", "/m", "--log-file", "/nonexistent/dir/log", "--", "true").Stderr
+            .Should().StartWith("ptfs: --log-file /nonexistent/dir/log: Could not find a part of the path");
+    }
+
+    [Fact]
     public void A_file_that_only_looks_like_an_archive_stays_a_file()
     {
         using var dir = new TempDir();

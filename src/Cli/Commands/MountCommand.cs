@@ -51,7 +51,8 @@ internal static class MountCommand
             {
                 var requests = MountRequest.Parse(parse.GetValue(provider), parse.GetValue(source), parse.GetValue(at),
                     parse.GetValue(mounts) ?? [], parse.GetValue(options) ?? []);
-                return Run(requests, parse.GetValue(plugins) ?? [], parse.GetValue(stats), parse.GetValue(common.LogLevel),
+                using var loggers = CliLogging.Create(parse.GetValue(common.LogLevel), parse.GetValue(common.LogFile));
+                return Run(requests, parse.GetValue(plugins) ?? [], parse.GetValue(stats), loggers,
                     parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? []);
             }
             catch (UsageException e)
@@ -63,10 +64,9 @@ internal static class MountCommand
         return command;
     }
 
-    private static int Run(List<MountRequest> requests, string[] plugins, bool stats, LogLevel logLevel, string program, string[] arguments)
+    private static int Run(List<MountRequest> requests, string[] plugins, bool stats, ILoggerFactory loggers, string program, string[] arguments)
     {
         if (ProgramLocator.Find(program) is null) throw new UsageException($"{program}: program not found");
-        using var loggers = CliLogging.Create(logLevel);
         var collection = new ServiceCollection().AddSingleton(loggers).AddLogging().AddBuiltInProviders();
         collection.AddPlugins(plugins);
         using var services = collection.BuildServiceProvider();

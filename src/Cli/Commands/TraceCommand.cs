@@ -27,20 +27,30 @@ internal static class TraceCommand
             output, stats,
         };
         common.AddTo(command);
-        command.SetAction(parse => Run(
-            parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? [], parse.GetValue(output),
-            parse.GetValue(stats), parse.GetValue(common.LogLevel)));
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? [], parse.GetValue(output),
+                    parse.GetValue(stats), parse.GetValue(common.LogLevel), parse.GetValue(common.LogFile));
+            }
+            catch (UsageException e)
+            {
+                Console.Error.WriteLine($"ptfs: {e.Message}");
+                return ExitCodes.UsageError;
+            }
+        });
         return command;
     }
 
-    private static int Run(string program, string[] arguments, FileInfo? outputFile, bool stats, LogLevel logLevel)
+    private static int Run(string program, string[] arguments, FileInfo? outputFile, bool stats, LogLevel logLevel, FileInfo? logFile)
     {
         if (ProgramLocator.Find(program) is null)
         {
             Console.Error.WriteLine($"ptfs: {program}: program not found");
             return ExitCodes.UsageError;
         }
-        using var loggers = CliLogging.Create(logLevel);
+        using var loggers = CliLogging.Create(logLevel, logFile);
         using var trace = outputFile is null
             ? new StreamWriter(Console.OpenStandardError()) { AutoFlush = true }
             : new StreamWriter(outputFile.FullName) { AutoFlush = true };
