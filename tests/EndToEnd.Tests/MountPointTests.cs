@@ -48,4 +48,27 @@ public class MountPointTests
             $"ls -l /proc/self/fd/ | grep -o '5 -> .*'");
         run.Stdout.Should().Be($"magic\nmagic\n{at}/f\nmagic\n5 -> {at}/f\n");
     }
+
+    [Fact]
+    public void Real_directories_above_a_mount_point_need_search_permission_as_on_disk()
+    {
+        using var parent = new TempDir();
+        Directory.CreateDirectory(parent["locked"]);
+        Directory.CreateDirectory(parent["searchable"]);
+        File.SetUnixFileMode(parent["locked"], UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(parent["searchable"], UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        const string AsNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+        string Script(string root) => $"echo data > '{root}/locked/m/f' && echo data > '{root}/searchable/m/f' && " +
+            $"{AsNobody} cat '{root}/locked/m/f' 2>&1; {AsNobody} cat '{root}/searchable/m/f'; cd '{root}/locked/m' && {AsNobody} cat f 2>&1";
+
+        Directory.CreateDirectory(parent["locked/m"]);
+        Directory.CreateDirectory(parent["searchable/m"]);
+        var native = Ptfs.RunNative("/bin/sh", "-c", Script(parent.Path));
+        Directory.Delete(parent["locked/m"], recursive: true);
+        Directory.Delete(parent["searchable/m"], recursive: true);
+        var mounted = Ptfs.Run("mount", "-m", $"{parent["locked/m"]}=memory", "-m", $"{parent["searchable/m"]}=memory", "--", "/bin/sh", "-c", Script(parent.Path));
+
+        mounted.Stdout.Should().Be(native.Stdout);
+        native.Stdout.Should().Contain("Permission denied").And.Contain("data");
+    }
 }

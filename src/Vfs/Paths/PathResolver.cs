@@ -7,10 +7,14 @@ namespace PtFs.Vfs;
 /// Resolves a program's path the way the kernel would, component by component, in the namespace the
 /// program sees: real directories (left to the kernel, only followed lexically) with mounts on top.
 /// Inside a mount it checks every directory, follows symlinks (40 hops, then ELOOP), and lets ".." leave
-/// a mount root for the real parent.
+/// a mount root for the real parent. The real directories a walk passes on its way into a mount need
+/// search permission too: the kernel would have checked them.
 /// </summary>
-public sealed class PathResolver(MountTable mounts)
+/// <param name="realStat">stat(2) of a real path (tests give their own).</param>
+public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? realStat = null)
 {
+    private readonly Func<string, FileStat?> _realStat = realStat ?? Kernel.HostStat.Of;
+
     public const int PathMax = 4096, NameMax = 255, MaxSymlinkHops = 40;
 
     /// <param name="path">As the program gave it (not empty).</param>
@@ -33,6 +37,7 @@ public sealed class PathResolver(MountTable mounts)
         Mount? mount = mounts.Find(current, out string inside);
         FileStat stat = default;
         bool exists = true;
+        var realSearched = new List<string>(); // real directories looked into since the walk was last in a mount
         if (mount is not null)
         {
             var errno = mount.Provider.GetAttributes(inside, out stat);
@@ -56,6 +61,7 @@ public sealed class PathResolver(MountTable mounts)
             if (mount is not null && who is not null && !Permissions.Allows(stat, who(), Permissions.Execute)) return Resolution.Failed(Errno.EACCES);
             if (name == ".") { if (last) break; continue; }
             if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
+            if (mount is null) realSearched.Add(current);
             string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
             var nextMount = mounts.Find(next, out string nextInside);
             bool throughName = !last || trailingSlash || name == ".." || wantDirectory;
@@ -67,6 +73,8 @@ public sealed class PathResolver(MountTable mounts)
                 mount = null;
                 continue;
             }
+            if (realSearched.Count > 0 && who is not null && !MaySearch(realSearched, who())) return Resolution.Failed(Errno.EACCES);
+            realSearched.Clear();
             passedThrough |= !last || name == "..";
             var errno = nextMount.Provider.GetAttributes(nextInside, out var nextStat);
             if (errno == Errno.ENOENT && last && name != "..")
@@ -97,7 +105,19 @@ public sealed class PathResolver(MountTable mounts)
         }
 
         if (mount is null) return new Resolution(Errno.Ok, null, "", current, true, default, trailingSlash, passedThrough);
+        if (realSearched.Count > 0 && who is not null && !MaySearch(realSearched, who())) return Resolution.Failed(Errno.EACCES);
         if (trailingSlash && exists && stat.Type != FileType.Directory) return Resolution.Failed(Errno.ENOTDIR);
         return new Resolution(Errno.Ok, mount, inside, current, exists, stat, trailingSlash, passedThrough);
+    }
+
+    /// <summary>Search permission on each real directory (skipped for a process whose capabilities bypass it).</summary>
+    private bool MaySearch(List<string> directories, Credentials who)
+    {
+        if (who.OverridesPermissions || who.ReadsAndSearchesAll) return true;
+        foreach (string directory in directories.Distinct())
+        {
+            if (_realStat(directory) is { } stat && !Permissions.Allows(stat with { Type = FileType.Directory }, who, Permissions.Execute)) return false;
+        }
+        return true;
     }
 }
