@@ -132,6 +132,21 @@ public sealed class SyscallContext
         return Inject(SYS_seccomp, Constants.SECCOMP_SET_MODE_FILTER, allThreads ? (ulong)SECCOMP_FILTER_FLAG_TSYNC : 0, scratch);
     }
 
+    /// <summary>
+    /// Gives the stopped process an fd of its own for one of the tracer's open files (a memfd), by an
+    /// injected openat of /proc/TRACER/fd/N: the fd in the tracee, or -errno (EACCES when the process may not
+    /// look into the tracer, after it dropped privileges).
+    /// </summary>
+    public long OpenTracerFile(int tracerFd, int flags)
+    {
+        const int SYS_openat = 257;
+        byte[] path = Encoding.ASCII.GetBytes($"/proc/{Environment.ProcessId}/fd/{tracerFd}\0");
+        ulong scratch = StackScratch(path.Length);
+        long written = WriteMemory(scratch, path);
+        if (written != path.Length) return written < 0 ? written : -Constants.EFAULT;
+        return Inject(SYS_openat, unchecked((ulong)Constants.AT_FDCWD), scratch, (ulong)flags, 0);
+    }
+
     /// <summary>Scratch memory in the tracee below the stack's red zone, valid until the tracee resumes.</summary>
     public ulong StackScratch(int size) => (Registers.rsp - 128 - (ulong)size - 64) & ~63UL;
 }

@@ -183,6 +183,30 @@ public abstract class WritableMountTests
         """);
 
     [Fact]
+    public void Mmap_of_virtual_files_and_dlopen_of_a_library_built_into_the_mount() => Check("""
+        printf 'int answer(void) { return 42; }\n' > lib.c && gcc -shared -fPIC -o libanswer.so lib.c && echo built
+        seq 1 10000 > nums
+        python3 - <<'PY'
+        import mmap, ctypes, os
+        f = open('nums', 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); print(m[:10], len(m), m[-6:], m.find(b'5000\n'))
+        print('answer', ctypes.CDLL(os.path.abspath('libanswer.so')).answer())
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+        ro = os.open('nums', os.O_RDONLY)
+        p = libc.mmap(None, 4096, 3, 1, ro, 0); print('shared writable on read-only fd', p == 2**64 - 1, os.strerror(ctypes.get_errno()))
+        p = libc.mmap(None, 4096, 1, 2, ro, 1 << 20); print('private past the end maps', p != 2**64 - 1)
+        PY
+        python3 -c "
+        import ctypes, os
+        libc = ctypes.CDLL(None); libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+        p = libc.mmap(None, 8192, 1, 2, os.open('lib.c', os.O_RDONLY), 0)
+        print(ctypes.string_at(p, 5), flush=True); ctypes.string_at(p + 4096, 1)"
+        echo "touching past the end: status $?"
+        """);
+
+    [Fact]
     public void Locks_between_processes() => Check("""
         python3 - <<'PY'
         import os, fcntl, struct, signal, time, errno as E

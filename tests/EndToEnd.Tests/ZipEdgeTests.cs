@@ -125,4 +125,21 @@ public class ZipEdgeTests
         run.ExitCode.Should().Be(0, run.Stderr);
         Ptfs.RunNative("unzip", "-p", dir["w.zip"], "c.txt").Stdout.Should().Be("gamma\n");
     }
+
+    [Fact]
+    public void Python_imports_a_package_from_a_zip_mount_and_maps_an_entry()
+    {
+        using var dir = new TempDir();
+        PythonScript.Make(dir["lib.zip"], """
+            import zipfile, sys
+            with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+                z.writestr('mypkg/__init__.py', 'from .mod import VALUE\n')
+                z.writestr('mypkg/mod.py', 'VALUE = sum(range(10))\n')
+                z.writestr('data.bin', bytes(range(256)) * 100)
+            """);
+        var run = Ptfs.Run("mount", "--provider", "zip", "--source", dir["lib.zip"], "--at", dir["m"], "--", "/bin/sh", "-c",
+            $"PYTHONPATH='{dir["m"]}' python3 -B -c \"import mypkg, mmap; print(mypkg.VALUE); f = open('{dir["m"]}/data.bin', 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); print(len(m), m[255], m[-1], m[:256] == bytes(range(256)))\"");
+        run.Stdout.Should().Be("45\n25600 255 255 True\n");
+        run.ExitCode.Should().Be(0, run.Stderr);
+    }
 }

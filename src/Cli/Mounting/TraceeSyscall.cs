@@ -8,9 +8,9 @@ using Errno = PtFs.Vfs.Errno;
 namespace PtFs.Cli.Mounting;
 
 /// <summary>The interceptor's stopped syscall, as the VFS asks for it: memory, paths, placeholders, /proc facts.</summary>
-internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders) : ISyscall
+internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders, Snapshots snapshots) : ISyscall
 {
-    private const int AT_FDCWD = -100, SYS_fcntl = 72, F_SETFD = 2, FD_CLOEXEC = 1;
+    private const int AT_FDCWD = -100, SYS_fcntl = 72, F_SETFD = 2, FD_CLOEXEC = 1, O_RDONLY_CLOEXEC = 0x80000;
 
     public SyscallContext Context => context;
 
@@ -41,6 +41,9 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
     public bool TryGetPayloadBuffer(out Span<byte> buffer) => context.TryGetPayloadBuffer(out buffer);
 
     public long CreatePlaceholder(bool closeOnExec) => placeholders.Create(context, closeOnExec);
+
+    public long ShareSnapshot(object key, long length, SnapshotReader read) =>
+        context.OpenTracerFile((int)snapshots.For(key, length, read).DangerousGetHandle(), O_RDONLY_CLOEXEC);
 
     public long SetCloseOnExec(int fd, bool closeOnExec) => context.Inject(SYS_fcntl, (ulong)fd, F_SETFD, closeOnExec ? FD_CLOEXEC : 0UL);
 

@@ -7,7 +7,12 @@ namespace PtFs.Cli.Mounting;
 internal sealed class VfsSyscallHandler : SyscallHandler
 {
     private readonly VirtualFileSystem _vfs;
+    private const int SYS_close = 3;
     private readonly Placeholders _placeholders = new();
+    private readonly Snapshots _snapshots = new();
+
+    // Fds given to a syscall in place of a virtual one (SubstituteFd), closed when it returns.
+    private readonly Dictionary<int, long> _closeAtExit = [];
 
     // Low fd numbers each process already has a filter for: filters are inherited by fork and survive exec.
     private readonly Dictionary<int, HashSet<int>> _trappedLowFds = [];
@@ -23,7 +28,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override SyscallAction OnSyscall(SyscallContext context)
     {
-        var outcome = _vfs.Handle(new TraceeSyscall(context, _placeholders));
+        var outcome = _vfs.Handle(Call(context));
         return outcome.Kind switch
         {
             OutcomeKind.PassThrough => SyscallAction.Continue,
@@ -32,13 +37,15 @@ internal sealed class VfsSyscallHandler : SyscallHandler
             OutcomeKind.Observe => SyscallAction.Observe,
             OutcomeKind.RedirectPath => Redirect(context, (int)outcome.Result, outcome.Path!),
             OutcomeKind.WaitAndRetry => SyscallAction.WaitAndRetry((int)outcome.Result),
+            OutcomeKind.SubstituteFd => Substitute(context, (int)outcome.Result, (long)outcome.Destination),
             _ => throw new InvalidOperationException($"unknown outcome {outcome.Kind}"),
         };
     }
 
     public override long OnSyscallExit(SyscallContext context, long result)
     {
-        return _vfs.HandleExit(new TraceeSyscall(context, _placeholders), result);
+        if (_closeAtExit.Remove(context.Tid, out long substitute)) context.Inject(SYS_close, (ulong)substitute);
+        return _vfs.HandleExit(Call(context), result);
     }
 
     public override void OnExec(SyscallContext context)
@@ -61,7 +68,11 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         _trappedLowFds.Remove(process.Pid);
     }
 
-    public override void OnSyscallAbandoned(TracedThread thread, SyscallRequest request) => _vfs.Abandon(thread.Tid);
+    public override void OnSyscallAbandoned(TracedThread thread, SyscallRequest request)
+    {
+        _closeAtExit.Remove(thread.Tid); // the fd was close-on-exec, and a dead thread's process closes its own
+        _vfs.Abandon(thread.Tid);
+    }
 
     public override void OnPayloadFault(TracedThread thread, long copied) => _vfs.PayloadFaulted(thread.Tid, copied);
 
@@ -76,6 +87,18 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         var program = SeccompFilterBuilder.BuildForDescriptor(Policy.FdSyscalls, fd);
         long result = ((TraceeSyscall)call).Context.InstallFilter(program, allThreads: true);
         if (result != 0) trapped.Remove(fd);
+    }
+
+    private TraceeSyscall Call(SyscallContext context) => new(context, _placeholders, _snapshots);
+
+    /// <summary>The same syscall with one fd argument replaced by an fd of the process's own, closed at its exit.</summary>
+    private SyscallAction Substitute(SyscallContext context, int argument, long fd)
+    {
+        _closeAtExit[context.Tid] = fd;
+        Span<ulong> args = stackalloc ulong[6];
+        for (int i = 0; i < 6; i++) args[i] = context.Request[i];
+        args[argument] = (ulong)fd;
+        return SyscallAction.Rewrite(context.Number, args);
     }
 
     /// <summary>The same syscall with one path argument replaced by a string written below the stack.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using PtFs.Interceptor.Native;
 
 namespace PtFs.Interceptor.Region;
@@ -11,18 +10,16 @@ namespace PtFs.Interceptor.Region;
 /// </summary>
 internal static class RegionInstaller
 {
-    private const int SYS_mmap = 9, SYS_close = 3, SYS_openat = 257;
+    private const int SYS_mmap = 9, SYS_close = 3;
 
     public static bool MapInto(SyscallContext tracee, SharedRegion region, out string? problem)
     {
-        byte[] path = Encoding.ASCII.GetBytes($"/proc/{Environment.ProcessId}/fd/{region.Fd}\0");
-        ulong scratch = tracee.StackScratch(path.Length);
-        if (tracee.WriteMemory(scratch, path) != path.Length)
+        long fd = tracee.OpenTracerFile(region.Fd, Constants.O_RDWR | Constants.O_CLOEXEC);
+        if (fd == -Constants.EFAULT)
         {
             problem = "no writable stack below the red zone";
             return false;
         }
-        long fd = tracee.Inject(SYS_openat, unchecked((ulong)Constants.AT_FDCWD), scratch, Constants.O_RDWR | Constants.O_CLOEXEC, 0);
         if (fd < 0)
         {
             problem = $"opening the region's memfd failed: {Errno.Describe((int)-fd)}";

@@ -32,12 +32,22 @@ public interface ISyscall
     /// <summary>Sets or clears FD_CLOEXEC on a placeholder fd in the process (fcntl works on O_PATH fds, ioctl does not).</summary>
     long SetCloseOnExec(int fd, bool closeOnExec);
 
+    /// <summary>
+    /// Gives the process a read-only fd of its own for a snapshot of <paramref name="length"/> bytes that
+    /// <paramref name="read"/> produces (a virtual file's contents, for mmap); equal keys may share one
+    /// snapshot. The fd (close-on-exec), or -errno.
+    /// </summary>
+    long ShareSnapshot(object key, long length, SnapshotReader read);
+
     /// <summary>The kernel's idea of the process's working directory (AT_FDCWD), or of one of its real fds.</summary>
     string? KernelPath(int fd);
 
     /// <summary>Who creates files, and the umask their modes pass through (from /proc/PID/status).</summary>
     Credentials Credentials();
 }
+
+/// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>; the count, short only at the end.</summary>
+public delegate int SnapshotReader(long offset, Span<byte> buffer);
 
 /// <summary>
 /// The filesystem uid and gid of a process (what file access is checked with), its real ones (what

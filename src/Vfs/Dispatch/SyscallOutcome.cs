@@ -28,6 +28,13 @@ public readonly record struct SyscallOutcome(OutcomeKind Kind, long Result = 0, 
     /// reach it and makes the same syscall again, which comes back to the VFS to be decided anew.
     /// </summary>
     public static SyscallOutcome WaitAndRetry(int milliseconds) => new(OutcomeKind.WaitAndRetry, milliseconds);
+
+    /// <summary>
+    /// The kernel runs the syscall with argument <paramref name="argument"/> replaced by the process's fd
+    /// <paramref name="fd"/> (from <see cref="ISyscall.ShareSnapshot"/>), which is closed once it returns;
+    /// every register is restored before the program resumes.
+    /// </summary>
+    public static SyscallOutcome SubstituteFd(int argument, long fd) => new(OutcomeKind.SubstituteFd, argument, (ulong)fd);
 }
 
 public enum OutcomeKind
@@ -38,4 +45,5 @@ public enum OutcomeKind
     Observe,
     RedirectPath,
     WaitAndRetry,
+    SubstituteFd,
 }

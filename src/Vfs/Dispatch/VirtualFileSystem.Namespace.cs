@@ -3,7 +3,7 @@ using PtFs.Vfs.Kernel;
 
 namespace PtFs.Vfs.Dispatch;
 
-// rename, link, symlink, truncate, modes, owners, times, statfs; exec and mmap are refused for now.
+// rename, link, symlink, truncate, modes, owners, times, statfs; exec is refused for now.
 public sealed partial class VirtualFileSystem
 {
     private const long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2, ST_RDONLY = 1, ST_VALID = 0x20;
@@ -35,7 +35,6 @@ public sealed partial class VirtualFileSystem
         // Not served yet (later issues): running a program from a mount, mapping a virtual file, device nodes.
         Refuse(Sys.execve, Errno.EACCES, -1, 0);
         Refuse(Sys.execveat, Errno.EACCES, 0, 1);
-        RefuseOnFd(Sys.mmap, Errno.ENODEV, fdArgument: 4);
         Refuse(Sys.mknod, Errno.EPERM, -1, 0);
         Refuse(Sys.mknodat, Errno.EPERM, 0, 1);
         Refuse(Sys.chroot, Errno.EPERM, -1, 0);

@@ -38,6 +38,7 @@ public sealed partial class VirtualFileSystem
         RegisterXattrs();
         RegisterMisc();
         RegisterLocks();
+        RegisterMmap();
     }
 
     public MountTable Mounts { get; }

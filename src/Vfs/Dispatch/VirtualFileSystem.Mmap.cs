@@ -1,0 +1,53 @@
+using PtFs.Vfs.Kernel;
+
+namespace PtFs.Vfs.Dispatch;
+
+// mmap of a virtual fd: the kernel maps a snapshot of the file's bytes that the tracer hands the process.
+public sealed partial class VirtualFileSystem
+{
+    private const int PROT_WRITE = 2, MAP_SHARED = 1, MAP_TYPE = 0xF, MAP_ANONYMOUS = 0x20;
+
+    private void RegisterMmap()
+    {
+        Register(Sys.mmap, (c, p) => p.Fds.TryGet((int)c.Arg(4), out var d) ? Map(c, d.File) : SyscallOutcome.PassThrough, fdArgument: 4,
+            treatment: "served: private mappings (and read-only shared ones) of a snapshot; writable shared mappings ENODEV");
+    }
+
+    /// <summary>
+    /// The file's bytes go to a memfd the process maps in its place: what a private mapping (ld.so loading
+    /// a library, python's mmap) sees is the file as it is now, and touching beyond its end is SIGBUS as on
+    /// disk. A shared writable mapping would need its writes carried back to the provider: not served yet.
+    /// </summary>
+    private SyscallOutcome Map(ISyscall call, OpenFile file)
+    {
+        int protection = (int)call.Arg(2), flags = (int)call.Arg(3);
+        if ((flags & MAP_ANONYMOUS) != 0) return SyscallOutcome.PassThrough; // the fd is ignored
+        if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
+        if (file.Type != FileType.Regular) return SyscallOutcome.Fail(Errno.ENODEV);
+        if (!file.Flags.CanRead()) return SyscallOutcome.Fail(Errno.EACCES);
+        bool shared = (flags & MAP_TYPE) is MAP_SHARED or 3; // MAP_SHARED, MAP_SHARED_VALIDATE
+        if (shared && (protection & PROT_WRITE) != 0)
+            return file.Flags.CanWrite() ? Unsupported(call, Errno.ENODEV) : SyscallOutcome.Fail(Errno.EACCES);
+        var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
+        if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+        var key = new SnapshotKey(file.Mount.Device, stat.Inode != 0 ? stat.Inode : PtFs.Vfs.Mounts.SyntheticInodes.Of(file.Mount, file.Inside), stat.Size, stat.ModifyTime, stat.ChangeTime);
+        long fd = call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(file, offset, buffer));
+        return fd < 0 ? SyscallOutcome.Fail(fd == -(long)Errno.ENOMEM ? Errno.ENOMEM : Errno.ENODEV) : SyscallOutcome.SubstituteFd(4, fd);
+    }
+
+    private static int ReadFully(OpenFile file, long offset, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            var errno = file.Mount.Provider.Read(file.Handle, offset + total, buffer[total..], out int n);
+            if (errno != Errno.Ok) throw new FsException(errno, $"reading {file.Absolute} for mmap: {errno}");
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>Which snapshot of a file's bytes is current: the same file, unchanged since.</summary>
+    private readonly record struct SnapshotKey(ulong Device, ulong Inode, long Size, UnixTime Modified, UnixTime Changed);
+}
