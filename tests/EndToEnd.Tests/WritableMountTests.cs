@@ -207,6 +207,27 @@ public abstract class WritableMountTests
         """);
 
     [Fact]
+    public void Programs_and_scripts_run_from_the_mount() => Check("""
+        cp /bin/echo ./myecho && ./myecho hello from a copied binary
+        cat > p.c <<'C'
+        #include <stdio.h>
+        int answer(void);
+        int main(int c, char **v) { printf("%s %d %d\n", v[0], c, answer()); return 0; }
+        C
+        printf 'int answer(void) { return 42; }\n' > lib.c && gcc -shared -fPIC -o libanswer.so lib.c && gcc -o prog p.c -L. -lanswer
+        LD_LIBRARY_PATH=. ./prog a b && (cd .. && LD_LIBRARY_PATH="$OLDPWD" "$OLDPWD/prog" | sed "s|$OLDPWD|DIR|")
+        printf '#!/bin/sh\necho "script $0 $*"\n' > s.sh && chmod +x s.sh && ./s.sh x y && sh -c './s.sh z'
+        printf '#!/usr/bin/env python3\nimport sys; print("py", sys.argv)\n' > py && chmod +x py && ./py 1 2
+        printf '#!/bin/sh -e\necho "with an argument: $0"\n' > a.sh && chmod +x a.sh && ./a.sh
+        printf 'echo no shebang\n' > plain && chmod +x plain && ./plain
+        printf '#!./myecho interp-arg\n' > viaecho && chmod +x viaecho && ./viaecho tail
+        chmod -x prog; ./prog 2>&1; echo "not executable: $?"
+        mkdir dir; ./dir 2>&1; echo "a directory: $?"
+        ./missing 2>&1; echo "missing: $?"
+        python3 -c "import subprocess; print(subprocess.run(['./myecho', 'via', 'subprocess'], capture_output=True).stdout)"
+        """);
+
+    [Fact]
     public void Locks_between_processes() => Check("""
         python3 - <<'PY'
         import os, fcntl, struct, signal, time, errno as E

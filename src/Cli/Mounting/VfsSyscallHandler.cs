@@ -11,8 +11,8 @@ internal sealed class VfsSyscallHandler : SyscallHandler
     private readonly Placeholders _placeholders = new();
     private readonly Snapshots _snapshots = new();
 
-    // Fds given to a syscall in place of a virtual one (SubstituteFd), closed when it returns.
-    private readonly Dictionary<int, long> _closeAtExit = [];
+    // Fds given to a syscall in place of a virtual one (SubstituteFd, Execute), closed when it returns, by thread.
+    private readonly Dictionary<int, (int Pid, long Fd)> _closeAtExit = [];
 
     // Low fd numbers each process already has a filter for: filters are inherited by fork and survive exec.
     private readonly Dictionary<int, HashSet<int>> _trappedLowFds = [];
@@ -38,18 +38,21 @@ internal sealed class VfsSyscallHandler : SyscallHandler
             OutcomeKind.RedirectPath => Redirect(context, (int)outcome.Result, outcome.Path!),
             OutcomeKind.WaitAndRetry => SyscallAction.WaitAndRetry((int)outcome.Result),
             OutcomeKind.SubstituteFd => Substitute(context, (int)outcome.Result, (long)outcome.Destination),
+            OutcomeKind.Execute => ProgramLauncher.Execute(context, outcome.Exec!, CloseAtExit),
             _ => throw new InvalidOperationException($"unknown outcome {outcome.Kind}"),
         };
     }
 
     public override long OnSyscallExit(SyscallContext context, long result)
     {
-        if (_closeAtExit.Remove(context.Tid, out long substitute)) context.Inject(SYS_close, (ulong)substitute);
+        if (_closeAtExit.Remove(context.Tid, out var substitute)) context.Inject(SYS_close, (ulong)substitute.Fd);
         return _vfs.HandleExit(Call(context), result);
     }
 
     public override void OnExec(SyscallContext context)
     {
+        // An exec that succeeded closed the close-on-exec fds it was given; its thread may have changed tid.
+        foreach (var (tid, pending) in _closeAtExit.ToList()) if (pending.Pid == context.Pid) _closeAtExit.Remove(tid);
         _vfs.ProcessExecuted(context.Pid);
         _placeholders.Forget(context.Pid); // the template was close-on-exec
     }
@@ -91,10 +94,12 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     private TraceeSyscall Call(SyscallContext context) => new(context, _placeholders, _snapshots);
 
+    private void CloseAtExit(SyscallContext context, long fd) => _closeAtExit[context.Tid] = (context.Pid, fd);
+
     /// <summary>The same syscall with one fd argument replaced by an fd of the process's own, closed at its exit.</summary>
     private SyscallAction Substitute(SyscallContext context, int argument, long fd)
     {
-        _closeAtExit[context.Tid] = fd;
+        CloseAtExit(context, fd);
         Span<ulong> args = stackalloc ulong[6];
         for (int i = 0; i < 6; i++) args[i] = context.Request[i];
         args[argument] = (ulong)fd;

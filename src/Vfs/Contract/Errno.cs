@@ -12,6 +12,7 @@ public enum Errno
     EIO = 5,
     ENXIO = 6,
     E2BIG = 7,
+    ENOEXEC = 8,
     EBADF = 9,
     EAGAIN = 11,
     ENOMEM = 12,

@@ -1,7 +1,7 @@
 namespace PtFs.Vfs.Dispatch;
 
 /// <summary>What becomes of a syscall the VFS looked at.</summary>
-public readonly record struct SyscallOutcome(OutcomeKind Kind, long Result = 0, ulong Destination = 0, int Length = 0, string? Path = null)
+public readonly record struct SyscallOutcome(OutcomeKind Kind, long Result = 0, ulong Destination = 0, int Length = 0, string? Path = null, ExecPlan? Exec = null)
 {
     /// <summary>Not virtual: the kernel runs it untouched.</summary>
     public static SyscallOutcome PassThrough => new(OutcomeKind.PassThrough);
@@ -35,7 +35,18 @@ public readonly record struct SyscallOutcome(OutcomeKind Kind, long Result = 0, 
     /// every register is restored before the program resumes.
     /// </summary>
     public static SyscallOutcome SubstituteFd(int argument, long fd) => new(OutcomeKind.SubstituteFd, argument, (ulong)fd);
+
+    /// <summary>An execve the kernel carries out as <paramref name="plan"/> says (a snapshot's fd, or a script's interpreter).</summary>
+    public static SyscallOutcome Execute(ExecPlan plan) => new(OutcomeKind.Execute, Exec: plan);
 }
+
+/// <summary>
+/// How the kernel is to run a program that lives in a mount: the fd of a snapshot of it
+/// (<see cref="ISyscall.ShareSnapshot"/>, close-on-exec, run with execveat AT_EMPTY_PATH) or a real path;
+/// with the program's argv, after dropping its first <paramref name="Skip"/> entries and putting
+/// <paramref name="Prefix"/> in front (a script's interpreter line), and its environment.
+/// </summary>
+public sealed record ExecPlan(long Fd, string? Path, IReadOnlyList<string> Prefix, int Skip, ulong Argv, ulong Envp);
 
 public enum OutcomeKind
 {
@@ -46,4 +57,5 @@ public enum OutcomeKind
     RedirectPath,
     WaitAndRetry,
     SubstituteFd,
+    Execute,
 }

@@ -31,17 +31,17 @@ public sealed partial class VirtualFileSystem
         var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
         var key = new SnapshotKey(file.Mount.Device, stat.Inode != 0 ? stat.Inode : PtFs.Vfs.Mounts.SyntheticInodes.Of(file.Mount, file.Inside), stat.Size, stat.ModifyTime, stat.ChangeTime);
-        long fd = call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(file, offset, buffer));
+        long fd = call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(file.Mount, file.Handle, offset, buffer));
         return fd < 0 ? SyscallOutcome.Fail(fd == -(long)Errno.ENOMEM ? Errno.ENOMEM : Errno.ENODEV) : SyscallOutcome.SubstituteFd(4, fd);
     }
 
-    private static int ReadFully(OpenFile file, long offset, Span<byte> buffer)
+    private static int ReadFully(Mounts.Mount mount, FileHandle handle, long offset, Span<byte> buffer)
     {
         int total = 0;
         while (total < buffer.Length)
         {
-            var errno = file.Mount.Provider.Read(file.Handle, offset + total, buffer[total..], out int n);
-            if (errno != Errno.Ok) throw new FsException(errno, $"reading {file.Absolute} for mmap: {errno}");
+            var errno = mount.Provider.Read(handle, offset + total, buffer[total..], out int n);
+            if (errno != Errno.Ok) throw new FsException(errno, $"reading {handle.Path} for a snapshot: {errno}");
             if (n == 0) break;
             total += n;
         }

@@ -32,9 +32,7 @@ public sealed partial class VirtualFileSystem
         Register(Sys.utimensat, UtimensAt);
         Register(Sys.statfs, (c, p) => StatFs(c, Locate(c, p, -1, 0, true), c.Arg(1)));
         Register(Sys.fstatfs, (c, p) => StatFs(c, FdTarget(c, p, pathOnlyAllowed: true), c.Arg(1)), fdArgument: 0);
-        // Not served yet (later issues): running a program from a mount, mapping a virtual file, device nodes.
-        Refuse(Sys.execve, Errno.EACCES, -1, 0);
-        Refuse(Sys.execveat, Errno.EACCES, 0, 1);
+        // Not served: device nodes, and changing the root.
         Refuse(Sys.mknod, Errno.EPERM, -1, 0);
         Refuse(Sys.mknodat, Errno.EPERM, 0, 1);
         Refuse(Sys.chroot, Errno.EPERM, -1, 0);

@@ -39,6 +39,7 @@ public sealed partial class VirtualFileSystem
         RegisterMisc();
         RegisterLocks();
         RegisterMmap();
+        RegisterExec();
     }
 
     public MountTable Mounts { get; }
