@@ -18,6 +18,9 @@ public sealed partial class VirtualFileSystem
         AnswerForEither(Sys.copy_file_range, Errno.EXDEV, 0, 2);
         AnswerForEither(Sys.sendfile, Errno.EINVAL, 0, 1);
         AnswerForEither(Sys.splice, Errno.EINVAL, 0, 2);
+        // io_uring's reads and writes never pass through a syscall the VFS could see: ENOSYS makes programs
+        // (liburing users, newer runtimes) fall back to plain syscalls, as on kernels without it.
+        Register(Sys.io_uring_setup, (_, _) => SyscallOutcome.Fail(Errno.ENOSYS), treatment: "refused for every program: ENOSYS (the fallback is plain syscalls, which the VFS sees)");
         // Permission checks use the thread's ids and capabilities, read once: every call that can change
         // them stops, and they are read again after it.
         foreach (int number in new[] { Sys.setuid, Sys.setgid, Sys.setreuid, Sys.setregid, Sys.setgroups, Sys.setresuid, Sys.setresgid, Sys.setfsuid, Sys.setfsgid, Sys.capset })

@@ -16,5 +16,5 @@ public static class Sys
         fallocate = 285, dup3 = 292, preadv = 295, pwritev = 296, renameat2 = 316, copy_file_range = 326,
         preadv2 = 327, pwritev2 = 328, statx = 332, mknod = 133, chroot = 161, inotify_add_watch = 254, mknodat = 259,
         name_to_handle_at = 303, execveat = 322, setuid = 105, setgid = 106, setreuid = 113, setregid = 114,
-        setgroups = 116, setresuid = 117, setresgid = 119, setfsuid = 122, setfsgid = 123, capset = 126, close_range = 436, openat2 = 437, faccessat2 = 439;
+        setgroups = 116, setresuid = 117, setresgid = 119, setfsuid = 122, setfsgid = 123, capset = 126, close_range = 436, openat2 = 437, faccessat2 = 439, io_uring_setup = 425;
 }
