@@ -225,6 +225,7 @@ public abstract class WritableMountTests
         mkdir dir; ./dir 2>&1; echo "a directory: $?"
         ./missing 2>&1; echo "missing: $?"
         python3 -c "import subprocess; print(subprocess.run(['./myecho', 'via', 'subprocess'], capture_output=True).stdout)"
+        cp "$(command -v readlink)" rl && ./rl /proc/self/exe && python3 -c "import os; os.execv('./rl', ['rl', '/proc/self/exe'])"
         """);
 
     [Fact]

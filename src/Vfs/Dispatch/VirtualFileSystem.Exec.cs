@@ -23,6 +23,7 @@ public sealed partial class VirtualFileSystem
 
     private SyscallOutcome Execute(ISyscall call, ProcessFiles process, Target target, string name, ulong argv, ulong envp)
     {
+        process.ExecutingVirtual = null; // set again below when this execve runs a program from a mount
         if (target.Outcome is { } done) return done;
         if (!Executable(call, process, target, out var mount, out string inside, out var stat, out var refused)) return refused;
         var header = new byte[ScriptHeaderMax];
@@ -30,7 +31,9 @@ public sealed partial class VirtualFileSystem
         if (headerLength >= 2 && header[0] == '#' && header[1] == '!')
             return Script(call, process, Encoding.UTF8.GetString(header, 2, headerLength - 2), name.Length > 0 ? name : target.File?.Absolute ?? target.Node!.Absolute, argv, envp);
         long fd = Snapshot(call, mount, inside, target.File, stat);
-        return fd < 0 ? SyscallOutcome.Fail((Errno)(-fd)) : SyscallOutcome.Execute(new ExecPlan(fd, null, [], 0, argv, envp));
+        if (fd < 0) return SyscallOutcome.Fail((Errno)(-fd));
+        process.ExecutingVirtual = target.File?.Absolute ?? target.Node!.Absolute;
+        return SyscallOutcome.Execute(new ExecPlan(fd, null, [], 0, argv, envp));
     }
 
     /// <summary>
@@ -57,7 +60,9 @@ public sealed partial class VirtualFileSystem
         var magic = new byte[2];
         if (ReadPrefix(mount, inside, null, magic) == 2 && magic[0] == '#' && magic[1] == '!') return SyscallOutcome.Fail(Errno.ENOEXEC);
         long fd = Snapshot(call, mount, inside, null, stat);
-        return fd < 0 ? SyscallOutcome.Fail((Errno)(-fd)) : SyscallOutcome.Execute(new ExecPlan(fd, null, prefix, 1, argv, envp));
+        if (fd < 0) return SyscallOutcome.Fail((Errno)(-fd));
+        process.ExecutingVirtual = resolved.Absolute;
+        return SyscallOutcome.Execute(new ExecPlan(fd, null, prefix, 1, argv, envp));
     }
 
     /// <summary>execve's checks on a virtual file: it exists, is a regular file, and may be executed by the caller.</summary>

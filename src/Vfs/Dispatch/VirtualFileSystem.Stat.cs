@@ -91,17 +91,26 @@ public sealed partial class VirtualFileSystem
         return Permissions.Allows(stat, who, mode) ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(Errno.EACCES);
     }
 
-    /// <summary>readlink, where /proc/self/fd/N of a virtual fd answers with the virtual file's path.</summary>
+    /// <summary>
+    /// readlink, where /proc/self/fd/N of a virtual fd answers with the virtual file's path, and
+    /// /proc/self/exe of a program run from a mount with the program's path (not the memfd it runs from).
+    /// </summary>
     private SyscallOutcome ReadLinkOrMagic(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, ulong buffer, long size)
     {
-        if (call.ReadPath(call.Arg(pathArgument), out string path) == Errno.Ok && MagicLink(call, process, path, out string rest) is { } file && rest.Length == 0)
+        if (call.ReadPath(call.Arg(pathArgument), out string path) == Errno.Ok)
         {
-            if (size <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
-            var bytes = Encoding.UTF8.GetBytes(file.Absolute);
-            int n = (int)Math.Min(bytes.Length, size);
-            return call.WriteMemory(buffer, bytes.AsSpan(0, n)) == Errno.Ok ? SyscallOutcome.Complete(n) : SyscallOutcome.Fail(Errno.EFAULT);
+            if (MagicLink(call, process, path, out string rest) is { } file && rest.Length == 0) return Answer(call, file.Absolute, buffer, size);
+            if (process.VirtualExe is { } exe && (path == "/proc/self/exe" || path == $"/proc/{call.Pid}/exe")) return Answer(call, exe, buffer, size);
         }
         return ReadLink(call, Locate(call, process, dirfdArgument, pathArgument, follow: false, emptyPathMeansFd: true), buffer, size);
+    }
+
+    private static SyscallOutcome Answer(ISyscall call, string text, ulong buffer, long size)
+    {
+        if (size <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        int n = (int)Math.Min(bytes.Length, size);
+        return call.WriteMemory(buffer, bytes.AsSpan(0, n)) == Errno.Ok ? SyscallOutcome.Complete(n) : SyscallOutcome.Fail(Errno.EFAULT);
     }
 
     private static SyscallOutcome ReadLink(ISyscall call, Target target, ulong buffer, long size)

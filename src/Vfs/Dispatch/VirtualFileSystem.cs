@@ -57,6 +57,7 @@ public sealed partial class VirtualFileSystem
             _processes[pid] = new ProcessFiles(pid, from.Fds.Fork())
             {
                 VirtualCwd = from.VirtualCwd,
+                VirtualExe = from.VirtualExe,
                 MountListings = from.MountListings.ToDictionary(l => l.Key, l => new MountListing(l.Value.Absolute) { Listed = l.Value.Listed }),
             };
     }
@@ -66,6 +67,7 @@ public sealed partial class VirtualFileSystem
     {
         if (!_processes.TryGetValue(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
+        (process.VirtualExe, process.ExecutingVirtual) = (process.ExecutingVirtual, null);
         process.MountListings.Clear(); // directory fds rarely survive exec; a stale one must not list mount points
         process.KernelCwd = null;
         process.Credentials.Clear(); // a set-id program changes them

@@ -16,6 +16,12 @@ public sealed class ProcessFiles(int pid, FdTable fds)
 
     public FdTable Fds { get; } = fds;
 
+    /// <summary>The path of the program the process runs when it came from a mount (what /proc/self/exe names), else null.</summary>
+    public string? VirtualExe { get; set; }
+
+    /// <summary>The program a pending execve of this process will run if it succeeds, when that one is in a mount.</summary>
+    public string? ExecutingVirtual { get; set; }
+
     /// <summary>
     /// Each thread's credentials as last read (Linux keeps them per thread), until exec or a set*id call
     /// (both stop) may have changed them.
