@@ -68,6 +68,19 @@ public sealed class SyscallContext
     }
 
     /// <summary>
+    /// Memory the tracee can read that its own code does not write (a signal frame would land on the stack,
+    /// not here): this thread's slot of the shared region, and its address in the tracee. False without a
+    /// region.
+    /// </summary>
+    public bool TryGetScratch(out Span<byte> buffer, out ulong traceeAddress)
+    {
+        traceeAddress = 0;
+        if (!TryGetPayloadBuffer(out buffer)) return false;
+        traceeAddress = RegionLayout.DataAddress(PayloadSlot);
+        return true;
+    }
+
+    /// <summary>
     /// The paper's fast_peekdata: copies <paramref name="destination"/>.Length bytes at <paramref name="address"/>
     /// of task <paramref name="tid"/> (any tracee, usually <see cref="Tid"/>) into the tracer; an unmapped or
     /// unreadable page ends it with EFAULT and the count done, as the kernel's own copy would.

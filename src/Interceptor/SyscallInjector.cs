@@ -156,6 +156,10 @@ internal sealed unsafe class SyscallInjector(
             else if (status.Event == 0)
             {
                 _heldSignals.Add(status.StopSignal);
+                // A fault before the injected syscall ran: the instruction it points at is gone (an exec
+                // failed past its point of no return and left no image). Retrying would fault forever; the
+                // held signal is delivered afterwards, as the kernel meant it to be.
+                if (!entered && IsFault(status.StopSignal)) return -Constants.EFAULT;
             }
             Check(Ptrace.Syscall(tid));
         }
@@ -189,6 +193,8 @@ internal sealed unsafe class SyscallInjector(
             return status;
         }
     }
+
+    private static bool IsFault(int signal) => signal is 11 /* SIGSEGV */ or 7 /* SIGBUS */ or 4 /* SIGILL */;
 
     internal static bool IsStopSignal(int signal) =>
         signal is Constants.SIGSTOP or Constants.SIGTSTP or Constants.SIGTTIN or Constants.SIGTTOU;

@@ -226,6 +226,10 @@ public abstract class WritableMountTests
         ./missing 2>&1; echo "missing: $?"
         python3 -c "import subprocess; print(subprocess.run(['./myecho', 'via', 'subprocess'], capture_output=True).stdout)"
         cp "$(command -v readlink)" rl && ./rl /proc/self/exe && python3 -c "import os; os.execv('./rl', ['rl', '/proc/self/exe'])"
+        printf '#!myecho relative interpreter\n' > r.sh && chmod +x r.sh && ./r.sh
+        seq 1 30000 | xargs ./s.sh | wc -c
+        head -c 3000 ./myecho > t && chmod +x t && ./t 2>/dev/null; echo "truncated binary: $?"
+        python3 -c "import os; os.execve(os.open('myecho', os.O_PATH), ['e', 'fexecve of an O_PATH fd'], {})"
         """);
 
     [Fact]

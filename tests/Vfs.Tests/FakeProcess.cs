@@ -123,7 +123,7 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
         public long CreatePlaceholder(bool closeOnExec) => process.Allocate(VirtualFileSystem.VirtualFdFloor);
 
-        public long ShareSnapshot(object key, long length, SnapshotReader read) => -(long)Errno.ENODEV; // no process to hand an fd to
+        public long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue) => -(long)Errno.ENODEV; // no process to hand an fd to
 
         public long SetCloseOnExec(int fd, bool closeOnExec) => process.KernelFds.Contains(fd) ? 0 : -9;
 

@@ -14,7 +14,7 @@ internal static class ProgramLauncher
 {
     private const int SYS_execve = 59, SYS_execveat = 322, AT_EMPTY_PATH = 0x1000, MaxArguments = 1 << 17;
 
-    public static SyscallAction Execute(SyscallContext context, ExecPlan plan, Action<SyscallContext, long> closeAtExit)
+    public static SyscallAction Execute(SyscallContext context, ExecPlan plan, Action<SyscallContext, long, int> closeAtExit)
     {
         var pointers = new List<ulong>();
         var strings = new List<byte[]> { Encoding.UTF8.GetBytes((plan.Path ?? "") + "\0") };
@@ -23,10 +23,20 @@ internal static class ProgramLauncher
         if (rebuilt && !ReadArguments(context, plan.Argv, pointers)) return SyscallAction.Fail(14 /* EFAULT */);
         var kept = pointers.Skip(plan.Skip).ToList();
 
-        // Below the stack: the new argv array (prefix strings, then the program's own), then the strings.
+        // The new argv array (prefix strings, then the program's own), then the strings: in the thread's
+        // region slot, where a signal handler's stack frame cannot overwrite them before the exec runs.
         int arrayBytes = rebuilt ? 8 * (plan.Prefix.Count + kept.Count + 1) : 0;
         var image = new byte[arrayBytes + strings.Sum(s => s.Length)];
-        ulong scratch = context.StackScratch(image.Length);
+        ulong scratch;
+        if (context.TryGetScratch(out var slot, out ulong slotAddress))
+        {
+            if (image.Length > slot.Length) return SyscallAction.Fail(7 /* E2BIG */);
+            scratch = slotAddress;
+        }
+        else
+        {
+            scratch = context.StackScratch(image.Length);
+        }
         ulong at = scratch + (ulong)arrayBytes;
         var addresses = new List<ulong>();
         int offset = arrayBytes;
@@ -46,7 +56,7 @@ internal static class ProgramLauncher
         ulong argv = rebuilt ? scratch : plan.Argv;
 
         if (plan.Fd < 0) return SyscallAction.Rewrite(SYS_execve, addresses[0], argv, plan.Envp);
-        closeAtExit(context, plan.Fd); // it is close-on-exec: only a failed exec leaves it open
+        closeAtExit(context, plan.Fd, SYS_execveat); // it is close-on-exec: only a failed exec leaves it open
         return SyscallAction.Rewrite(SYS_execveat, (ulong)plan.Fd, addresses[0], argv, plan.Envp, AT_EMPTY_PATH);
     }
 

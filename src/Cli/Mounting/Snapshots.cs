@@ -6,27 +6,35 @@ namespace PtFs.Cli.Mounting;
 
 /// <summary>
 /// Snapshots of virtual files' bytes in memfds, which traced processes open through /proc/TRACER/fd/N to
-/// mmap. A mapping keeps its memfd alive by itself, so the tracer only keeps recent snapshots to serve a
-/// file mapped several times in a row (ld.so maps a library segment by segment), within a memory budget.
+/// mmap or run. A memfd has the file's size, but holds only the range asked for (an mmap's pages; the rest
+/// is holes that cost nothing), so mapping 4 KiB of a huge file copies 4 KiB. A mapping keeps its memfd
+/// alive by itself; the tracer keeps recent snapshots, within a memory budget, for a file mapped again.
 /// </summary>
 internal sealed partial class Snapshots : IDisposable
 {
     private const long Budget = 256L << 20;
     private const uint MFD_CLOEXEC = 1;
-    private readonly LinkedList<(object Key, SafeFileHandle Memfd, long Length)> _recent = []; // newest first
+    private const long Page = 4096;
+    private readonly LinkedList<(object Key, long From, long To, SafeFileHandle Memfd, long Length)> _recent = []; // newest first
 
-    /// <summary>The memfd holding the snapshot <paramref name="key"/> names, made from <paramref name="read"/> if there is none.</summary>
-    public SafeFileHandle For(object key, long length, SnapshotReader read)
+    /// <summary>
+    /// A memfd holding at least [<paramref name="from"/>, <paramref name="to"/>) of the snapshot
+    /// <paramref name="key"/> names, made from <paramref name="read"/> if none does.
+    /// </summary>
+    public SafeFileHandle For(object key, long length, SnapshotReader read, long from, long to)
     {
+        from = Math.Clamp(from, 0, length) / Page * Page;
+        to = Math.Clamp(to, from, length);
         for (var node = _recent.First; node is not null; node = node.Next)
         {
-            if (!node.Value.Key.Equals(key)) continue;
+            var s = node.Value;
+            if (!s.Key.Equals(key) || s.From > from || s.To < to) continue;
             _recent.Remove(node);
             _recent.AddFirst(node);
-            return node.Value.Memfd;
+            return s.Memfd;
         }
-        var memfd = Create(length, read);
-        _recent.AddFirst((key, memfd, length));
+        var memfd = Create(length, read, from, to);
+        _recent.AddFirst((key, from, to, memfd, to - from));
         for (long total = _recent.Sum(s => s.Length); total > Budget && _recent.Count > 1; total -= _recent.Last!.Value.Length)
         {
             _recent.Last!.Value.Memfd.Dispose();
@@ -41,17 +49,17 @@ internal sealed partial class Snapshots : IDisposable
         _recent.Clear();
     }
 
-    private static SafeFileHandle Create(long length, SnapshotReader read)
+    private static SafeFileHandle Create(long length, SnapshotReader read, long from, long to)
     {
         int fd = memfd_create("ptfs-mmap", MFD_CLOEXEC);
         if (fd < 0) throw new IOException($"memfd_create failed: errno {Marshal.GetLastPInvokeError()}");
         var memfd = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
-            var chunk = new byte[Math.Min(length, 1 << 20)];
-            for (long at = 0; at < length;)
+            var chunk = new byte[Math.Clamp(to - from, 1, 1 << 20)];
+            for (long at = from; at < to;)
             {
-                int n = read(at, chunk.AsSpan(0, (int)Math.Min(chunk.Length, length - at)));
+                int n = read(at, chunk.AsSpan(0, (int)Math.Min(chunk.Length, to - at)));
                 if (n == 0) break;
                 RandomAccess.Write(memfd, chunk.AsSpan(0, n), at);
                 at += n;

@@ -42,8 +42,8 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
 
     public long CreatePlaceholder(bool closeOnExec) => placeholders.Create(context, closeOnExec);
 
-    public long ShareSnapshot(object key, long length, SnapshotReader read) =>
-        context.OpenTracerFile((int)snapshots.For(key, length, read).DangerousGetHandle(), O_RDONLY_CLOEXEC);
+    public long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue) =>
+        context.OpenTracerFile((int)snapshots.For(key, length, read, from, to).DangerousGetHandle(), O_RDONLY_CLOEXEC);
 
     public long SetCloseOnExec(int fd, bool closeOnExec) => context.Inject(SYS_fcntl, (ulong)fd, F_SETFD, closeOnExec ? FD_CLOEXEC : 0UL);
 

@@ -7,12 +7,13 @@ namespace PtFs.Cli.Mounting;
 internal sealed class VfsSyscallHandler : SyscallHandler
 {
     private readonly VirtualFileSystem _vfs;
-    private const int SYS_close = 3;
+    private const int SYS_close = 3, SYS_execve = 59, SYS_execveat = 322, SYS_prctl = 157, PR_SET_NAME = 15;
     private readonly Placeholders _placeholders = new();
     private readonly Snapshots _snapshots = new();
 
-    // Fds given to a syscall in place of a virtual one (SubstituteFd, Execute), closed when it returns, by thread.
-    private readonly Dictionary<int, (int Pid, long Fd)> _closeAtExit = [];
+    // Fds given to a syscall in place of a virtual one (SubstituteFd, Execute), closed when that syscall
+    // returns, by thread. The syscall is named: a signal handler's own syscalls may return first.
+    private readonly Dictionary<int, (int Pid, long Fd, int Number)> _closeAtExit = [];
 
     // Low fd numbers each process already has a filter for: filters are inherited by fork and survive exec.
     private readonly Dictionary<int, HashSet<int>> _trappedLowFds = [];
@@ -45,7 +46,11 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override long OnSyscallExit(SyscallContext context, long result)
     {
-        if (_closeAtExit.Remove(context.Tid, out var substitute)) context.Inject(SYS_close, (ulong)substitute.Fd);
+        if (_closeAtExit.TryGetValue(context.Tid, out var substitute) && IsSubstituted(context, substitute.Number))
+        {
+            _closeAtExit.Remove(context.Tid);
+            context.Inject(SYS_close, (ulong)substitute.Fd);
+        }
         return _vfs.HandleExit(Call(context), result);
     }
 
@@ -54,6 +59,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         // An exec that succeeded closed the close-on-exec fds it was given; its thread may have changed tid.
         foreach (var (tid, pending) in _closeAtExit.ToList()) if (pending.Pid == context.Pid) _closeAtExit.Remove(tid);
         _vfs.ProcessExecuted(context.Pid);
+        if (_vfs.VirtualExeOf(context.Pid) is { } program) NameAfter(context, program);
         _placeholders.Forget(context.Pid); // the template was close-on-exec
     }
 
@@ -92,14 +98,31 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         if (result != 0) trapped.Remove(fd);
     }
 
+    /// <summary>
+    /// A program run from a mount runs from a memfd, which would name the process "memfd:...": it gets its
+    /// own name back (what ps, pgrep and killall match), as the kernel names any process it execs.
+    /// </summary>
+    private static void NameAfter(SyscallContext context, string program)
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(program));
+        var comm = new byte[16]; // TASK_COMM_LEN, with its NUL
+        name.AsSpan(0, Math.Min(name.Length, 15)).CopyTo(comm);
+        ulong scratch = context.StackScratch(comm.Length);
+        if (context.WriteMemory(scratch, comm) == comm.Length) context.Inject(SYS_prctl, PR_SET_NAME, scratch);
+    }
+
     private TraceeSyscall Call(SyscallContext context) => new(context, _placeholders, _snapshots);
 
-    private void CloseAtExit(SyscallContext context, long fd) => _closeAtExit[context.Tid] = (context.Pid, fd);
+    private void CloseAtExit(SyscallContext context, long fd, int number) => _closeAtExit[context.Tid] = (context.Pid, fd, number);
+
+    /// <summary>Whether this exit is the one of the syscall the fd was substituted into (the program's mmap or execve).</summary>
+    private static bool IsSubstituted(SyscallContext context, int substituted) =>
+        context.Number == substituted || (substituted == SYS_execveat && context.Number == SYS_execve);
 
     /// <summary>The same syscall with one fd argument replaced by an fd of the process's own, closed at its exit.</summary>
     private SyscallAction Substitute(SyscallContext context, int argument, long fd)
     {
-        CloseAtExit(context, fd);
+        CloseAtExit(context, fd, context.Number);
         Span<ulong> args = stackalloc ulong[6];
         for (int i = 0; i < 6; i++) args[i] = context.Request[i];
         args[argument] = (ulong)fd;

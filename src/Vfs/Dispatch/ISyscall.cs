@@ -34,10 +34,11 @@ public interface ISyscall
 
     /// <summary>
     /// Gives the process a read-only fd of its own for a snapshot of <paramref name="length"/> bytes that
-    /// <paramref name="read"/> produces (a virtual file's contents, for mmap); equal keys may share one
-    /// snapshot. The fd (close-on-exec), or -errno.
+    /// <paramref name="read"/> produces (a virtual file's contents, for mmap and exec); equal keys may share
+    /// one snapshot. Only [<paramref name="from"/>, <paramref name="to"/>) is filled in (what an mmap maps),
+    /// the rest reads as zeros. The fd (close-on-exec), or -errno.
     /// </summary>
-    long ShareSnapshot(object key, long length, SnapshotReader read);
+    long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue);
 
     /// <summary>The kernel's idea of the process's working directory (AT_FDCWD), or of one of its real fds.</summary>
     string? KernelPath(int fd);

@@ -15,9 +15,13 @@ public sealed partial class VirtualFileSystem
             treatment: "served: a snapshot run with execveat, #! scripts through their interpreter");
         Register(Sys.execveat, (c, p) =>
         {
-            int flags = (int)c.Arg(4);
+            int flags = (int)c.Arg(4), dirfd = (int)c.Arg(0);
             var target = Locate(c, p, 0, 1, (flags & AT_SYMLINK_NOFOLLOW) == 0, (flags & AT_EMPTY_PATH) != 0);
-            return Execute(c, p, target, c.ReadPath(c.Arg(1), out string name) == Errno.Ok ? name : "", c.Arg(2), c.Arg(3));
+            if (target.Node is { Stat.Type: FileType.Symlink }) return SyscallOutcome.Fail(Errno.ELOOP); // AT_SYMLINK_NOFOLLOW
+            string name = c.ReadPath(c.Arg(1), out string given) == Errno.Ok ? given : "";
+            // What a script's interpreter is told to open, as the kernel names it: /dev/fd/N or /dev/fd/N/path.
+            if (dirfd != AT_FDCWD && !name.StartsWith('/')) name = name.Length == 0 ? $"/dev/fd/{dirfd}" : $"/dev/fd/{dirfd}/{name}";
+            return Execute(c, p, target, name, c.Arg(2), c.Arg(3));
         }, treatment: "served: a snapshot run with execveat, #! scripts through their interpreter");
     }
 
@@ -44,15 +48,16 @@ public sealed partial class VirtualFileSystem
     private SyscallOutcome Script(ISyscall call, ProcessFiles process, string header, string scriptName, ulong argv, ulong envp)
     {
         int end = header.IndexOf('\n');
-        if (end < 0 && header.Length >= ScriptHeaderMax - 2) return SyscallOutcome.Fail(Errno.ENOEXEC);
         string line = (end < 0 ? header : header[..end]).Trim(' ', '\t');
-        if (line.Length == 0) return SyscallOutcome.Fail(Errno.ENOEXEC);
         int split = line.IndexOfAny([' ', '\t']);
+        // Past the kernel's 256 bytes the argument is cut short, but an interpreter's name cut short is ENOEXEC.
+        if (line.Length == 0 || (end < 0 && header.Length >= ScriptHeaderMax - 2 && split < 0)) return SyscallOutcome.Fail(Errno.ENOEXEC);
         string interpreter = split < 0 ? line : line[..split];
         string argument = split < 0 ? "" : line[split..].Trim(' ', '\t');
         List<string> prefix = argument.Length > 0 ? [interpreter, argument, scriptName] : [interpreter, scriptName];
 
-        var resolved = _resolver.Resolve(interpreter, process.VirtualCwd ?? "/", followFinal: true, () => Who(call, process));
+        string cwd = process.VirtualCwd ?? (process.KernelCwd ??= call.KernelPath(AT_FDCWD) ?? "/");
+        var resolved = _resolver.Resolve(interpreter, cwd, followFinal: true, () => Who(call, process));
         if (resolved.Error != Errno.Ok) return SyscallOutcome.Fail(resolved.Error);
         if (!resolved.IsVirtual) return SyscallOutcome.Execute(new ExecPlan(-1, resolved.Absolute, prefix, 1, argv, envp));
         var target = new Target(null, null, resolved);
@@ -73,7 +78,8 @@ public sealed partial class VirtualFileSystem
         if (target.File is { } file)
         {
             (mount, inside) = (file.Mount, file.Inside);
-            var errno = mount.Provider.GetAttributes(file.Handle, out stat);
+            // An O_PATH fd (fexecve) has no provider handle: its attributes come by path.
+            var errno = file.Flags.HasFlag(OpenFlags.Path) ? mount.Provider.GetAttributes(inside, out stat) : mount.Provider.GetAttributes(file.Handle, out stat);
             if (errno != Errno.Ok) { refused = SyscallOutcome.Fail(errno); return false; }
         }
         else

@@ -31,7 +31,9 @@ public sealed partial class VirtualFileSystem
         var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
         var key = new SnapshotKey(file.Mount.Device, stat.Inode != 0 ? stat.Inode : PtFs.Vfs.Mounts.SyntheticInodes.Of(file.Mount, file.Inside), stat.Size, stat.ModifyTime, stat.ChangeTime);
-        long fd = call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(file.Mount, file.Handle, offset, buffer));
+        long offset = (long)call.Arg(5), length = (long)call.Arg(1);
+        if ((offset & 4095) != 0 || length == 0) return SyscallOutcome.Fail(Errno.EINVAL);
+        long fd = call.ShareSnapshot(key, stat.Size, (at, buffer) => ReadFully(file.Mount, file.Handle, at, buffer), offset, offset > long.MaxValue - length ? long.MaxValue : offset + length);
         return fd < 0 ? SyscallOutcome.Fail(fd == -(long)Errno.ENOMEM ? Errno.ENOMEM : Errno.ENODEV) : SyscallOutcome.SubstituteFd(4, fd);
     }
 

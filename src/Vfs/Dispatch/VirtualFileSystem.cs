@@ -73,6 +73,9 @@ public sealed partial class VirtualFileSystem
         process.Credentials.Clear(); // a set-id program changes them
     }
 
+    /// <summary>The path of the program <paramref name="pid"/> runs when it came from a mount, else null.</summary>
+    public string? VirtualExeOf(int pid) => _processes.TryGetValue(pid, out var process) ? process.VirtualExe : null;
+
     public void ProcessExited(int pid)
     {
         if (!_processes.Remove(pid, out var process)) return;
