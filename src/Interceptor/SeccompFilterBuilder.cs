@@ -14,6 +14,7 @@ public static class SeccompFilterBuilder
     private const ushort LdAbsW = 0x20;   // BPF_LD | BPF_W | BPF_ABS
     private const ushort JeqK = 0x15;     // BPF_JMP | BPF_JEQ | BPF_K
     private const ushort JgeK = 0x35;     // BPF_JMP | BPF_JGE | BPF_K
+    private const ushort JsetK = 0x45;    // BPF_JMP | BPF_JSET | BPF_K
     private const ushort RetK = 0x06;     // BPF_RET | BPF_K
 
     private static readonly uint NrOffset = (uint)Marshal.OffsetOf<SeccompData>(nameof(SeccompData.nr));
@@ -31,6 +32,15 @@ public static class SeccompFilterBuilder
             new(LdAbsW, 0, 0, NrOffset),
             new(JgeK, 0, 1, X32SyscallBit),
             Return(Constants.SECCOMP_RET_ERRNO | Constants.ENOSYS),
+            // A child made with CLONE_UNTRACED would escape the tracer: such clones stop, and the tracer
+            // clears the flag (clone3's flags are in memory, so every clone3 stops).
+            new(JeqK, 0, 1, Constants.SYS_clone3),
+            Return(Constants.SECCOMP_RET_TRACE),
+            new(JeqK, 0, 4, Constants.SYS_clone),
+            new(LdAbsW, 0, 0, ArgsOffset),
+            new(JsetK, 0, 1, Constants.CLONE_UNTRACED),
+            Return(Constants.SECCOMP_RET_TRACE),
+            new(LdAbsW, 0, 0, NrOffset),
         };
 
         foreach (var (number, fdArgument) in policy.FdSyscalls.OrderBy(r => r.Key))

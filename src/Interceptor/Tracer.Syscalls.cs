@@ -33,7 +33,7 @@ public sealed partial class Tracer
         }
         else
         {
-            action = Decide(request);
+            action = number is Constants.SYS_clone or Constants.SYS_clone3 ? KeepTraced(request) : Decide(request);
         }
         if (action.Kind == SyscallActionKind.Pause)
         {
@@ -41,6 +41,32 @@ public sealed partial class Tracer
             return;
         }
         Carry(thread, action, request);
+    }
+
+    /// <summary>
+    /// clone or clone3 with CLONE_UNTRACED: the same call without the flag, so the child is followed like
+    /// any other (an untraced child's trapped syscalls would all fail with ENOSYS). clone3's arguments are
+    /// copied below the stack with the flag cleared; the program's own struct is left as it was.
+    /// </summary>
+    private SyscallAction KeepTraced(in SyscallRequest request)
+    {
+        if (request.Number == Constants.SYS_clone)
+        {
+            Span<ulong> args = stackalloc ulong[6];
+            for (int i = 0; i < 6; i++) args[i] = request[i];
+            args[0] &= ~(ulong)Constants.CLONE_UNTRACED;
+            return SyscallAction.Rewrite(Constants.SYS_clone, args);
+        }
+        int size = (int)Math.Min(request[1], 256);
+        if (size < 8) return SyscallAction.Continue; // the kernel's EINVAL
+        var clone = new byte[size];
+        if (_context.ReadMemory(request[0], clone) != size) return SyscallAction.Continue; // the kernel's EFAULT
+        ulong flags = BitConverter.ToUInt64(clone);
+        if ((flags & Constants.CLONE_UNTRACED) == 0) return SyscallAction.Continue;
+        BitConverter.TryWriteBytes(clone, flags & ~(ulong)Constants.CLONE_UNTRACED);
+        ulong scratch = _context.StackScratch(size);
+        if (_context.WriteMemory(scratch, clone) != size) return SyscallAction.Continue;
+        return SyscallAction.Rewrite(Constants.SYS_clone3, scratch, request[1]);
     }
 
     /// <summary>The rewound syscall, not one a signal handler made from the same place meanwhile.</summary>

@@ -52,10 +52,12 @@ public class SeccompFilterTests
     public void Filter_program_has_arch_checks_and_one_block_per_rule()
     {
         var filter = SeccompFilterBuilder.Build(new SeccompPolicy([2, 257], new Dictionary<int, int> { [0] = 0 }, 512));
-        filter.Should().HaveCount(6 + 6 + 2 * 2 + 1);
+        filter.Should().HaveCount(6 + 7 + 6 + 2 * 2 + 1);
         filter[0].K.Should().Be(4, "seccomp_data.arch is at offset 4");
         filter[1].K.Should().Be(0xC000003E, "the arch check comes first");
-        filter[7].K.Should().Be(16, "an fd rule loads the low half of seccomp_data.args[0]");
+        filter[6].K.Should().Be(435, "then clone3, which always stops (its flags are in memory)");
+        filter[10].K.Should().Be(0x00800000, "and clone only with CLONE_UNTRACED");
+        filter[14].K.Should().Be(16, "an fd rule loads the low half of seccomp_data.args[0]");
         filter[^1].K.Should().Be(0x7fff0000, "everything else is allowed");
     }
 }

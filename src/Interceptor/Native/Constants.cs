@@ -44,6 +44,8 @@ internal static class Constants
 
     // memfd, mmap, open
     public const uint MFD_CLOEXEC = 1;
+    public const int SYS_clone = 56, SYS_clone3 = 435;
+    public const uint CLONE_UNTRACED = 0x00800000;
     public const int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
     public const int MAP_SHARED = 1, MAP_FIXED_NOREPLACE = 0x100000;
     public const int O_RDWR = 2, O_CLOEXEC = 0x80000;
