@@ -21,6 +21,9 @@ public sealed class TracedThread
     /// <summary>The registers of the seccomp stop, to restore after a rewrite or injection.</summary>
     internal UserRegs SavedRegs;
 
+    /// <summary>The program's own seccomp filter refused the poll a lock wait sleeps in: it sleeps in nanosleep.</summary>
+    internal bool PollRefused;
+
     /// <summary>The syscall as the handler saw it at its seccomp stop, for the exit callback.</summary>
     internal SyscallRequest PendingRequest;
 

@@ -7,7 +7,7 @@ namespace PtFs.Interceptor;
 // Seccomp stops, syscall-exit stops, and carrying out the handler's decisions.
 public sealed partial class Tracer
 {
-    private const int SYS_prctl = 157, SYS_execve = 59, SYS_poll = 7;
+    private const int SYS_prctl = 157, SYS_execve = 59, SYS_poll = 7, SYS_nanosleep = 35;
 
     // What the kernel's signal delivery turns into a restart or EINTR, depending on the handler's SA_RESTART.
     private const long ERESTARTSYS = 512, ERESTART_RESTARTBLOCK = 516;
@@ -160,13 +160,26 @@ public sealed partial class Tracer
                 Ptrace.Syscall(tid);
                 break;
             case SyscallActionKind.WaitAndRetry:
-                // poll(NULL, 0, ms): a sleep that needs no memory in the tracee and wakes for signals.
                 thread.PendingExit = PendingExit.Retry;
                 thread.PendingRequest = request;
                 thread.SavedRegs = regs;
                 var sleeping = regs;
-                sleeping.orig_rax = SYS_poll;
-                sleeping.SetArgs([0, 0, (ulong)action.Value]);
+                if (!thread.PollRefused)
+                {
+                    // poll(NULL, 0, ms): a sleep that needs no memory in the tracee and wakes for signals.
+                    sleeping.orig_rax = SYS_poll;
+                    sleeping.SetArgs([0, 0, (ulong)action.Value]);
+                }
+                else
+                {
+                    // The program's own filter refused poll: nanosleep, with its timespec below the stack.
+                    ulong timespec = _context.StackScratch(16);
+                    Span<byte> duration = stackalloc byte[16];
+                    BitConverter.TryWriteBytes(duration[8..], action.Value * 1_000_000L);
+                    _context.WriteMemory(timespec, duration);
+                    sleeping.orig_rax = SYS_nanosleep;
+                    sleeping.SetArgs([timespec, 0]);
+                }
                 Ptrace.SetRegs(tid, sleeping);
                 Ptrace.Syscall(tid);
                 break;
@@ -267,7 +280,10 @@ public sealed partial class Tracer
         }
         else
         {
-            // Slept out, or the sleep failed some other way (a filter of the program's own refused poll): ask again.
+            // Slept out, or the sleep failed some other way: ask again. A sleep that failed (a filter of the
+            // program's own refused poll) is made another way next time; asking again at once, without
+            // sleeping, would keep this thread always ready and starve the others in waitpid.
+            if (sleepResult < 0) thread.PollRefused = true;
             restored.rip -= 2;
             restored.rax = restored.orig_rax;
         }
