@@ -50,6 +50,42 @@ public class ReadOnlyProviderTests
         public override Errno Read(FileHandle handle, long offset, Span<byte> buffer, out int bytesRead) => throw failure;
     }
 
+    /// <summary>Reports whatever count it is told to, whatever it was asked for.</summary>
+    private sealed class Lying(int reported) : ReadOnlyFileSystemProvider
+    {
+        public override Errno GetAttributes(string path, out FileStat stat)
+        {
+            stat = path == "/" ? FileStat.Directory() : FileStat.File(1 << 20);
+            return Errno.Ok;
+        }
+
+        public override Errno ReadDirectory(string path, out IReadOnlyList<DirectoryEntry> entries)
+        {
+            entries = [];
+            return Errno.Ok;
+        }
+
+        public override Errno Read(FileHandle handle, long offset, Span<byte> buffer, out int bytesRead)
+        {
+            buffer.Fill((byte)'x');
+            bytesRead = reported;
+            return Errno.Ok;
+        }
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(-5)]
+    public void A_provider_reporting_an_impossible_count_costs_EIO_and_nothing_past_the_buffer(int reported)
+    {
+        var process = Mounted(new Lying(reported));
+        long fd = process.Call(Sys.openat, AT_FDCWD, (long)process.Put("/h/any"), O_RDONLY);
+        ulong buffer = process.Alloc(32);
+        process.Call(Sys.read, fd, (long)buffer, 16).Should().Be(-(long)Errno.EIO);
+        process.Bytes(buffer + 16, 16).Should().OnlyContain(b => b == 0, "nothing lands past the 16 bytes asked for");
+        process.Call(Sys.lseek, fd, 0, 1 /* SEEK_CUR */).Should().Be(0, "the offset did not move");
+    }
+
     [Fact]
     public void A_hello_provider_reads_lists_and_stats()
     {

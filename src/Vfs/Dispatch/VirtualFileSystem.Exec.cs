@@ -98,7 +98,7 @@ public sealed partial class VirtualFileSystem
 
     /// <summary>The first bytes of the file, read through a handle of its own (or the open file execveat named).</summary>
     private static int ReadPrefix(Mounts.Mount mount, string inside, OpenFile? file, byte[] buffer) =>
-        WithReadHandle(mount, inside, file, handle => mount.Provider.Read(handle, 0, buffer, out int n) == Errno.Ok ? n : 0);
+        WithReadHandle(mount, inside, file, handle => mount.Provider.Read(handle, 0, buffer, out int n) == Errno.Ok ? Checked(n, buffer.Length, handle) : 0);
 
     private static long Snapshot(ISyscall call, Mounts.Mount mount, string inside, OpenFile? file, FileStat stat)
     {

@@ -59,6 +59,7 @@ public sealed partial class VirtualFileSystem
             // The fast path: the provider writes into the region, the tracee's stub copies it out.
             errno = file.Mount.Provider.Read(file.Handle, offset, slot[..wanted], out n);
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+            Checked(n, wanted, file.Handle);
             outcome = SyscallOutcome.WithPayload(n, buffer, n);
         }
         else
@@ -75,6 +76,13 @@ public sealed partial class VirtualFileSystem
         return outcome;
     }
 
+    /// <summary>
+    /// A provider's count outside [0, what was asked] is a provider bug: EIO and a log line for the program,
+    /// never bytes past its buffer or an offset moved by garbage.
+    /// </summary>
+    private static int Checked(int n, int asked, FileHandle handle) =>
+        (uint)n <= (uint)asked ? n : throw new FsException(Errno.EIO, $"{handle.Path}: the provider reported {n} bytes for a request of {asked}");
+
     /// <summary>Reads with a buffer of the tracer's and writes it to the program (large reads, no region).</summary>
     private static Errno ReadThrough(ISyscall call, OpenFile file, long offset, ulong buffer, int count, out int n)
     {
@@ -83,6 +91,7 @@ public sealed partial class VirtualFileSystem
         {
             var errno = file.Mount.Provider.Read(file.Handle, offset, rented.AsSpan(0, count), out n);
             if (errno != Errno.Ok) return errno;
+            Checked(n, count, file.Handle);
             return call.WriteMemory(buffer, rented.AsSpan(0, n));
         }
         finally
@@ -124,6 +133,7 @@ public sealed partial class VirtualFileSystem
             offset = stat.Size; // Linux appends even for pwrite on an O_APPEND file
         }
         var written = writable.Write(file.Handle, offset, data, out n);
+        if (written == Errno.Ok) Checked(n, data.Length, file.Handle);
         if (written == Errno.Ok && at is null) file.Offset = offset + n;
         return written;
     }

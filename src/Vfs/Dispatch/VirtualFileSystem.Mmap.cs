@@ -44,6 +44,7 @@ public sealed partial class VirtualFileSystem
         {
             var errno = mount.Provider.Read(handle, offset + total, buffer[total..], out int n);
             if (errno != Errno.Ok) throw new FsException(errno, $"reading {handle.Path} for a snapshot: {errno}");
+            Checked(n, buffer.Length - total, handle);
             if (n == 0) break;
             total += n;
         }
