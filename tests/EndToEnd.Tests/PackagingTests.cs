@@ -10,12 +10,10 @@ public class PackagingTests
     public void The_tool_package_installs_offline_and_mounts()
     {
         using var dir = new TempDir();
-        string repository = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repository, "PtFs.sln"))) repository = Path.GetDirectoryName(repository)!;
         string dotnet = Ptfs.DotnetHostPath;
 
         // Restored by the solution build already: a restore here could race the other tests' builds.
-        var pack = Ptfs.RunNative(dotnet, "pack", Path.Combine(repository, "src", "Cli", "PtFs.Cli.csproj"), "-c", "Release", "-o", dir["nupkg"], "-nologo", "-v", "q", "--no-restore");
+        var pack = Ptfs.RunNative(dotnet, "pack", Path.Combine(Repository.Root, "src", "Cli", "PtFs.Cli.csproj"), "-c", "Release", "-o", dir["nupkg"], "-nologo", "-v", "q", "--no-restore");
         pack.ExitCode.Should().Be(0, pack.Stdout + pack.Stderr);
         // Only the folder: installing must not need a feed.
         File.WriteAllText(dir["nuget.config"], $"""

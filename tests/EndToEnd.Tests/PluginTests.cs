@@ -11,17 +11,13 @@ public sealed class ExamplePlugins : IDisposable
 
     public ExamplePlugins()
     {
-        Repository = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(Repository, "PtFs.sln"))) Repository = Path.GetDirectoryName(Repository)!;
         foreach (string example in new[] { "HelloProvider", "FileProviderAdapter", "EncryptedProvider" })
         {
-            var build = Ptfs.RunNative(Ptfs.DotnetHostPath, "build", Path.Combine(Repository, "examples", example, example + ".csproj"),
+            var build = Ptfs.RunNative(Ptfs.DotnetHostPath, "build", Path.Combine(Repository.Root, "examples", example, example + ".csproj"),
                 "-o", _output[example], "-nologo", "-v", "q", "--no-restore"); // restored with the solution; a restore could race other builds
             if (build.ExitCode != 0) throw new InvalidOperationException($"examples/{example} did not build: {build.Stdout}{build.Stderr}");
         }
     }
-
-    public string Repository { get; }
 
     public string this[string example] => Path.Combine(_output[example], example + ".dll");
 
@@ -84,7 +80,7 @@ public class PluginTests(ExamplePlugins plugins) : IClassFixture<ExamplePlugins>
     {
         var run = Ptfs.Run("mount", "--plugin", plugins["FileProviderAdapter"], "--provider", "fileprovider", "--option", "kind=embedded",
             "--source", plugins["FileProviderAdapter"], "--at", "/mnt/res", "--", "cat", "/mnt/res/README.md");
-        run.Stdout.Should().Be(File.ReadAllText(Path.Combine(plugins.Repository, "examples", "FileProviderAdapter", "README.md")));
+        run.Stdout.Should().Be(File.ReadAllText(Path.Combine(Repository.Root, "examples", "FileProviderAdapter", "README.md")));
     }
 
     [Fact]

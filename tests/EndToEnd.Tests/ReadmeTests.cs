@@ -9,13 +9,11 @@ public class ReadmeTests
     [Fact]
     public void The_main_job_in_the_readme_runs()
     {
-        string repository = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repository, "PtFs.sln"))) repository = Path.GetDirectoryName(repository)!;
-        string line = File.ReadLines(Path.Combine(repository, "README.md")).Single(l => l.EndsWith("# main job", StringComparison.Ordinal));
+        string line = File.ReadLines(Path.Combine(Repository.Root, "README.md")).Single(l => l.EndsWith("# main job", StringComparison.Ordinal));
         string command = line[..line.LastIndexOf('#')].Trim();
         command.Should().StartWith("./ptfs ");
 
-        var run = Ptfs.RunNative("/bin/sh", "-c", $"host=\"$0\" dll=\"$1\"; ptfs() {{ \"$host\" exec \"$dll\" \"$@\"; }}; cd '{repository}' && {command.Replace("./ptfs ", "ptfs ", StringComparison.Ordinal)}",
+        var run = Ptfs.RunNative("/bin/sh", "-c", $"host=\"$0\" dll=\"$1\"; ptfs() {{ \"$host\" exec \"$dll\" \"$@\"; }}; cd '{Repository.Root}' && {command.Replace("./ptfs ", "ptfs ", StringComparison.Ordinal)}",
             Ptfs.DotnetHostPath, Ptfs.Dll);
 
         run.Stderr.Should().BeEmpty();

@@ -1,4 +1,3 @@
-using PtFs.Providers.Passthrough;
 using PtFs.Vfs;
 using PtFs.Vfs.Kernel;
 
@@ -10,13 +9,8 @@ namespace PtFs.Providers.Archives;
 /// </summary>
 public readonly record struct ArchiveOwner(uint Uid, uint Gid, UnixTime Modified)
 {
-    public static unsafe ArchiveOwner Of(string path)
-    {
-        byte* buffer = stackalloc byte[StatLayout.StatSize];
-        if (HostCalls.fstatat(-100 /* AT_FDCWD */, path, buffer, 0) != 0) return new ArchiveOwner(0, 0, UnixTime.Now);
-        var stat = StatLayout.ReadStat(new ReadOnlySpan<byte>(buffer, StatLayout.StatSize));
-        return new ArchiveOwner(stat.Uid, stat.Gid, stat.ModifyTime);
-    }
+    public static ArchiveOwner Of(string path) =>
+        HostStat.Of(path) is { } stat ? new ArchiveOwner(stat.Uid, stat.Gid, stat.ModifyTime) : new ArchiveOwner(0, 0, UnixTime.Now);
 
     /// <summary>A directory that only member names imply: 0755, the archive's time.</summary>
     public FileStat Directory() => Stat(0x1ED, Modified) with { Type = FileType.Directory, Links = 2 };

@@ -52,7 +52,7 @@ public sealed partial class VirtualFileSystem
         while (index < file.Listing.Count)
         {
             var entry = file.Listing[(int)index];
-            ulong inode = entry.Inode != 0 ? entry.Inode : SyntheticInodes.Of(file.Mount, PathText.Combine(file.Inside, entry.Name));
+            ulong inode = SyntheticInodes.Or(entry.Inode, file.Mount, PathText.Combine(file.Inside, entry.Name));
             if (!DirentLayout.TryWrite(buffer.AsSpan(used), inode, index + 1, entry.Type, entry.Name, out int length))
             {
                 if (used == 0) return SyscallOutcome.Fail(Errno.EINVAL); // not even one entry fits

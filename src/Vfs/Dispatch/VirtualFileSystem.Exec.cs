@@ -102,7 +102,7 @@ public sealed partial class VirtualFileSystem
 
     private static long Snapshot(ISyscall call, Mounts.Mount mount, string inside, OpenFile? file, FileStat stat)
     {
-        var key = new SnapshotKey(mount.Device, stat.Inode != 0 ? stat.Inode : PtFs.Vfs.Mounts.SyntheticInodes.Of(mount, inside), stat.Size, stat.ModifyTime, stat.ChangeTime);
+        var key = SnapshotKey.Of(mount, inside, stat);
         return WithReadHandle(mount, inside, file, handle => call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(mount, handle, offset, buffer)));
     }
 

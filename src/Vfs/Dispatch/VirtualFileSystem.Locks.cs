@@ -142,6 +142,6 @@ public sealed partial class VirtualFileSystem
     private static LockedFile LockIdentity(OpenFile file)
     {
         ulong inode = file.Mount.Provider.GetAttributes(file.Handle, out var stat) == Errno.Ok ? stat.Inode : 0;
-        return new LockedFile(file.Mount.Device, inode != 0 ? inode : SyntheticInodes.Of(file.Mount, file.Inside));
+        return new LockedFile(file.Mount.Device, SyntheticInodes.Or(inode, file.Mount, file.Inside));
     }
 }

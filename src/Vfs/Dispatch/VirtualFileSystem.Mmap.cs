@@ -30,7 +30,7 @@ public sealed partial class VirtualFileSystem
             return file.Flags.CanWrite() ? Unsupported(call, Errno.ENODEV) : SyscallOutcome.Fail(Errno.EACCES);
         var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        var key = new SnapshotKey(file.Mount.Device, stat.Inode != 0 ? stat.Inode : PtFs.Vfs.Mounts.SyntheticInodes.Of(file.Mount, file.Inside), stat.Size, stat.ModifyTime, stat.ChangeTime);
+        var key = SnapshotKey.Of(file.Mount, file.Inside, stat);
         long offset = (long)call.Arg(5), length = (long)call.Arg(1);
         if ((offset & 4095) != 0 || length == 0) return SyscallOutcome.Fail(Errno.EINVAL);
         long fd = call.ShareSnapshot(key, stat.Size, (at, buffer) => ReadFully(file.Mount, file.Handle, at, buffer), offset, offset > long.MaxValue - length ? long.MaxValue : offset + length);
@@ -52,5 +52,9 @@ public sealed partial class VirtualFileSystem
     }
 
     /// <summary>Which snapshot of a file's bytes is current: the same file, unchanged since.</summary>
-    private readonly record struct SnapshotKey(ulong Device, ulong Inode, long Size, UnixTime Modified, UnixTime Changed);
+    private readonly record struct SnapshotKey(ulong Device, ulong Inode, long Size, UnixTime Modified, UnixTime Changed)
+    {
+        public static SnapshotKey Of(PtFs.Vfs.Mounts.Mount mount, string inside, in FileStat stat) =>
+            new(mount.Device, PtFs.Vfs.Mounts.SyntheticInodes.Or(stat.Inode, mount, inside), stat.Size, stat.ModifyTime, stat.ChangeTime);
+    }
 }

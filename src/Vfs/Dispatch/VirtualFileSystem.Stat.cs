@@ -62,7 +62,7 @@ public sealed partial class VirtualFileSystem
         if (target.Outcome is { } done) return done;
         var errno = AttributesOf(target, out var stat, out ulong device);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        if (stat.Inode == 0) stat.Inode = target.File is { } file ? SyntheticInodes.Of(file.Mount, file.Inside) : SyntheticInodes.Of(target.Node!.Mount!, target.Node.Inside);
+        stat.Inode = target.File is { } file ? SyntheticInodes.Or(stat.Inode, file.Mount, file.Inside) : SyntheticInodes.Or(stat.Inode, target.Node!.Mount!, target.Node.Inside);
         Span<byte> image = stackalloc byte[StatLayout.StatxSize];
         int length;
         if (statx)

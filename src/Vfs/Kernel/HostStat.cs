@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PtFs.Vfs.Kernel;
 
 /// <summary>stat(2) of a real path, for what the VFS must check on the real directories above a mount.</summary>
-internal static unsafe partial class HostStat
+public static unsafe partial class HostStat
 {
     /// <summary>The attributes of <paramref name="path"/> (symlinks followed), or null when it cannot be stat'ed.</summary>
     public static FileStat? Of(string path)

@@ -13,6 +13,9 @@ public static class SyntheticInodes
         return h | 1UL << 62;
     }
 
+    /// <summary>The provider's inode number for a node, or the synthetic one when it gives none (0).</summary>
+    public static ulong Or(ulong providerInode, Mount mount, string inside) => providerInode != 0 ? providerInode : Of(mount, inside);
+
     /// <summary>A mount's root, as its provider numbers it or synthetically.</summary>
     public static ulong OfRoot(Mount mount) =>
         mount.Provider.GetAttributes("/", out var stat) == Errno.Ok && stat.Inode != 0 ? stat.Inode : Of(mount, "/");

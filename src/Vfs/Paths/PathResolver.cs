@@ -37,7 +37,7 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
         Mount? mount = mounts.Find(current, out string inside);
         FileStat stat = default;
         bool exists = true;
-        var realSearched = new List<string>(); // real directories looked into since the walk was last in a mount
+        List<string>? realSearched = null; // real directories looked into since the walk was last in a mount
         if (mount is not null)
         {
             var errno = mount.Provider.GetAttributes(inside, out stat);
@@ -61,7 +61,7 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
             if (mount is not null && who is not null && !Permissions.Allows(stat, who(), Permissions.Execute)) return Resolution.Failed(Errno.EACCES);
             if (name == ".") { if (last) break; continue; }
             if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
-            if (mount is null) realSearched.Add(current);
+            if (mount is null) (realSearched ??= []).Add(current);
             string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
             var nextMount = mounts.Find(next, out string nextInside);
             bool throughName = !last || trailingSlash || name == ".." || wantDirectory;
@@ -73,8 +73,8 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
                 mount = null;
                 continue;
             }
-            if (realSearched.Count > 0 && who is not null && !MaySearch(realSearched, who())) return Resolution.Failed(Errno.EACCES);
-            realSearched.Clear();
+            if (realSearched is { Count: > 0 } && who is not null && !MaySearch(realSearched, who())) return Resolution.Failed(Errno.EACCES);
+            realSearched?.Clear();
             passedThrough |= !last || name == "..";
             var errno = nextMount.Provider.GetAttributes(nextInside, out var nextStat);
             if (errno == Errno.ENOENT && last && name != "..")
@@ -105,7 +105,7 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
         }
 
         if (mount is null) return new Resolution(Errno.Ok, null, "", current, true, default, trailingSlash, passedThrough);
-        if (realSearched.Count > 0 && who is not null && !MaySearch(realSearched, who())) return Resolution.Failed(Errno.EACCES);
+        if (realSearched is { Count: > 0 } && who is not null && !MaySearch(realSearched, who())) return Resolution.Failed(Errno.EACCES);
         if (trailingSlash && exists && stat.Type != FileType.Directory) return Resolution.Failed(Errno.ENOTDIR);
         return new Resolution(Errno.Ok, mount, inside, current, exists, stat, trailingSlash, passedThrough);
     }
