@@ -207,6 +207,37 @@ public abstract class WritableMountTests
         """);
 
     [Fact]
+    public void Shared_mappings_see_and_make_every_change_and_stores_outlive_the_process() => Check("""
+        python3 - <<'PY'
+        import mmap, os, signal
+        def say(*a): print(*a, flush=True)
+        with open('data', 'wb') as f: f.write(b'0123456789' * 1000)
+        fd = os.open('data', os.O_RDWR)
+        m = mmap.mmap(fd, 0)
+        m[0:5] = b'HELLO'
+        say('read sees a store', open('data', 'rb').read(12))
+        os.pwrite(fd, b'WRITTEN', 100); say('the mapping sees a write', m[100:107])
+        m.flush(); say('after msync', os.pread(fd, 7, 0))
+        pid = os.fork()
+        if pid == 0:
+            m[200:205] = b'CHILD'; os._exit(0)
+        os.waitpid(pid, 0); say('a child stores', m[200:205], os.pread(fd, 5, 200))
+        r = mmap.mmap(os.open('data', os.O_RDONLY), 0, prot=mmap.PROT_READ); say('read-only shared', r[0:5], r[100:107]); r.close()
+        os.ftruncate(fd, 5000); say('after truncate', len(open('data', 'rb').read()))
+        pid = os.fork()
+        if pid == 0:
+            m[9000]  # a page past the new end of the file
+            os._exit(0)
+        say('touching past the end: SIGBUS', os.waitpid(pid, 0)[1] & 0x7f == signal.SIGBUS)
+        os.close(fd)
+        say('after close', m[0:5])
+        PY
+        python3 -c "import mmap, os; m = mmap.mmap(os.open('data', os.O_RDWR), 0); m[1000:1004] = b'EXIT'"
+        od -c -j 996 -N 12 data; sha256sum data
+        python3 -c "import mmap, os; mmap.mmap(os.open('data', os.O_RDONLY), 0, flags=mmap.MAP_SHARED, prot=mmap.PROT_WRITE)" 2>&1 | tail -1
+        """);
+
+    [Fact]
     public void Programs_and_scripts_run_from_the_mount() => Check("""
         cp /bin/echo ./myecho && ./myecho hello from a copied binary
         cat > p.c <<'C'

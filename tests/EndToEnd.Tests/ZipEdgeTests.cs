@@ -142,4 +142,35 @@ public class ZipEdgeTests
         run.Stdout.Should().Be("45\n25600 255 255 True\n");
         run.ExitCode.Should().Be(0, run.Stderr);
     }
+
+    [Fact]
+    public void Stores_through_a_shared_mapping_reach_a_writable_zip_and_an_entry_only_mapped_stays_as_it_was()
+    {
+        using var dir = new TempDir();
+        PythonScript.Make(dir["a.zip"], """
+            import zipfile, sys
+            with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+                z.writestr('changed.txt', '0123456789' * 1000)
+                z.writestr('read.txt', 'abcdefghij' * 1000)
+            """);
+        File.Copy(dir["a.zip"], dir["before.zip"]);
+        var run = Ptfs.Run("mount", "--provider", "zip", "--source", dir["a.zip"], "--at", dir["m"], "--option", "writable=true", "--", "python3", "-c",
+            $"import mmap, os; m = mmap.mmap(os.open('{dir["m"]}/changed.txt', os.O_RDWR), 0); m[5:9] = b'ABCD'; r = mmap.mmap(os.open('{dir["m"]}/read.txt', os.O_RDWR), 0); print(r[0:3])");
+        run.ExitCode.Should().Be(0, run.Stderr);
+        run.Stdout.Should().Be("b'abc'\n");
+
+        var check = Ptfs.RunNative("python3", "-c", """
+            import zipfile, sys
+            def raw(z, name):
+                info = z.getinfo(name)
+                z.fp.seek(info.header_offset + 26)
+                skip = int.from_bytes(z.fp.read(2), 'little') + int.from_bytes(z.fp.read(2), 'little')
+                z.fp.seek(skip, 1)
+                return z.fp.read(info.compress_size)
+            with zipfile.ZipFile(sys.argv[1]) as new, zipfile.ZipFile(sys.argv[2]) as old:
+                print(new.testzip(), new.read('changed.txt')[:12], raw(new, 'read.txt') == raw(old, 'read.txt'))
+            """, dir["a.zip"], dir["before.zip"]);
+        check.Stdout.Should().Be("None b'01234ABCD901' True\n",
+            "the store was written back at exit, and a mapping that stored nothing left its entry's compressed bytes as they were");
+    }
 }

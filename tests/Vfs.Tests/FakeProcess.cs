@@ -1,6 +1,7 @@
 using System.Text;
 using PtFs.Vfs.Dispatch;
 using PtFs.Vfs.Kernel;
+using PtFs.Vfs.Mapping;
 
 namespace PtFs.Vfs.Tests;
 
@@ -19,6 +20,9 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
     public int Pid { get; } = pid;
 
     public SortedSet<int> KernelFds { get; init; } = [0, 1, 2];
+
+    /// <summary>What the VFS gave the process to map in place of a virtual fd, by the fd it made.</summary>
+    public Dictionary<long, ISharedFile> Shared { get; } = [];
 
     /// <summary>Root unless a test says otherwise.</summary>
     public Credentials Who { get; init; } = new(0, 0, 0x12, []);
@@ -50,6 +54,8 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
             case OutcomeKind.CompleteWithPayload:
                 _slot.AsSpan(0, outcome.Length).CopyTo(_memory.AsSpan((int)(outcome.Destination - Base)));
                 return outcome.Result;
+            case OutcomeKind.SubstituteFd:
+                return (long)outcome.Destination; // the fd the kernel would map: see Shared
             case OutcomeKind.Observe or OutcomeKind.PassThrough:
                 long result = RunInKernel(number, args);
                 if (outcome.Kind == OutcomeKind.Observe) vfs.HandleExit(call, result);
@@ -125,10 +131,46 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
         public long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue) => -(long)Errno.ENODEV; // no process to hand an fd to
 
+        public ISharedFile CreateSharedFile(string name) => new BytesFile();
+
+        public long ShareFile(ISharedFile file, bool writable)
+        {
+            int fd = process.Allocate(3);
+            process.Shared[fd] = file;
+            return fd;
+        }
+
         public long SetCloseOnExec(int fd, bool closeOnExec) => process.KernelFds.Contains(fd) ? 0 : -9;
 
         public string? KernelPath(int fd) => "/";
 
         public Credentials Credentials() => process.Who;
+    }
+
+    /// <summary>A memfd without the kernel: bytes in a growing array.</summary>
+    private sealed class BytesFile : ISharedFile
+    {
+        private byte[] _bytes = [];
+
+        public long Length
+        {
+            get => _bytes.Length;
+            set => Array.Resize(ref _bytes, (int)value);
+        }
+
+        public int Read(long offset, Span<byte> buffer)
+        {
+            int n = (int)Math.Clamp(_bytes.Length - offset, 0, buffer.Length);
+            _bytes.AsSpan((int)Math.Min(offset, _bytes.Length), n).CopyTo(buffer);
+            return n;
+        }
+
+        public void Write(long offset, ReadOnlySpan<byte> data)
+        {
+            if (offset + data.Length > _bytes.Length) Length = offset + data.Length;
+            data.CopyTo(_bytes.AsSpan((int)offset));
+        }
+
+        public void Dispose() => _bytes = [];
     }
 }

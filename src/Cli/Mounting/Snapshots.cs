@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using PtFs.Vfs.Dispatch;
 
 namespace PtFs.Cli.Mounting;
@@ -10,18 +8,17 @@ namespace PtFs.Cli.Mounting;
 /// is holes that cost nothing), so mapping 4 KiB of a huge file copies 4 KiB. A mapping keeps its memfd
 /// alive by itself; the tracer keeps recent snapshots, within a memory budget, for a file mapped again.
 /// </summary>
-internal sealed partial class Snapshots : IDisposable
+internal sealed class Snapshots : IDisposable
 {
     private const long Budget = 256L << 20;
-    private const uint MFD_CLOEXEC = 1;
     private const long Page = 4096;
-    private readonly LinkedList<(object Key, long From, long To, SafeFileHandle Memfd, long Length)> _recent = []; // newest first
+    private readonly LinkedList<(object Key, long From, long To, Memfd Memfd, long Length)> _recent = []; // newest first
 
     /// <summary>
     /// A memfd holding at least [<paramref name="from"/>, <paramref name="to"/>) of the snapshot
     /// <paramref name="key"/> names, made from <paramref name="read"/> if none does.
     /// </summary>
-    public SafeFileHandle For(object key, long length, SnapshotReader read, long from, long to)
+    public Memfd For(object key, long length, SnapshotReader read, long from, long to)
     {
         from = Math.Clamp(from, 0, length) / Page * Page;
         to = Math.Clamp(to, from, length);
@@ -49,11 +46,9 @@ internal sealed partial class Snapshots : IDisposable
         _recent.Clear();
     }
 
-    private static SafeFileHandle Create(long length, SnapshotReader read, long from, long to)
+    private static Memfd Create(long length, SnapshotReader read, long from, long to)
     {
-        int fd = memfd_create("ptfs-mmap", MFD_CLOEXEC);
-        if (fd < 0) throw new IOException($"memfd_create failed: errno {Marshal.GetLastPInvokeError()}");
-        var memfd = new SafeFileHandle(fd, ownsHandle: true);
+        var memfd = Memfd.Create("ptfs-mmap");
         try
         {
             var chunk = new byte[Math.Clamp(to - from, 1, 1 << 20)];
@@ -61,10 +56,10 @@ internal sealed partial class Snapshots : IDisposable
             {
                 int n = read(at, chunk.AsSpan(0, (int)Math.Min(chunk.Length, to - at)));
                 if (n == 0) break;
-                RandomAccess.Write(memfd, chunk.AsSpan(0, n), at);
+                memfd.Write(at, chunk.AsSpan(0, n));
                 at += n;
             }
-            if (ftruncate(fd, length) != 0) throw new IOException($"ftruncate failed: errno {Marshal.GetLastPInvokeError()}");
+            memfd.Length = length;
             return memfd;
         }
         catch
@@ -73,10 +68,4 @@ internal sealed partial class Snapshots : IDisposable
             throw;
         }
     }
-
-    [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int memfd_create(string name, uint flags);
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int ftruncate(int fd, long length);
 }

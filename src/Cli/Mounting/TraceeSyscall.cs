@@ -3,6 +3,7 @@ using System.Text;
 using PtFs.Interceptor;
 using PtFs.Vfs;
 using PtFs.Vfs.Dispatch;
+using PtFs.Vfs.Mapping;
 using Errno = PtFs.Vfs.Errno;
 
 namespace PtFs.Cli.Mounting;
@@ -10,7 +11,7 @@ namespace PtFs.Cli.Mounting;
 /// <summary>The interceptor's stopped syscall, as the VFS asks for it: memory, paths, placeholders, /proc facts.</summary>
 internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders, Snapshots snapshots) : ISyscall
 {
-    private const int AT_FDCWD = -100, SYS_fcntl = 72, F_SETFD = 2, FD_CLOEXEC = 1, O_RDONLY_CLOEXEC = 0x80000;
+    private const int AT_FDCWD = -100, SYS_fcntl = 72, F_SETFD = 2, FD_CLOEXEC = 1, O_CLOEXEC = 0x80000, O_RDWR = 2;
 
     public SyscallContext Context => context;
 
@@ -43,7 +44,11 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
     public long CreatePlaceholder(bool closeOnExec) => placeholders.Create(context, closeOnExec);
 
     public long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue) =>
-        context.OpenTracerFile((int)snapshots.For(key, length, read, from, to).DangerousGetHandle(), O_RDONLY_CLOEXEC);
+        context.OpenTracerFile(snapshots.For(key, length, read, from, to).Fd, O_CLOEXEC);
+
+    public ISharedFile CreateSharedFile(string name) => Memfd.Create(name);
+
+    public long ShareFile(ISharedFile file, bool writable) => context.OpenTracerFile(((Memfd)file).Fd, O_CLOEXEC | (writable ? O_RDWR : 0));
 
     public long SetCloseOnExec(int fd, bool closeOnExec) => context.Inject(SYS_fcntl, (ulong)fd, F_SETFD, closeOnExec ? FD_CLOEXEC : 0UL);
 

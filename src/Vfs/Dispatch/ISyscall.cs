@@ -40,6 +40,12 @@ public interface ISyscall
     /// </summary>
     long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue);
 
+    /// <summary>A new, empty file in memory the process can be given with <see cref="ShareFile"/>.</summary>
+    Mapping.ISharedFile CreateSharedFile(string name);
+
+    /// <summary>Gives the process an fd of its own (close-on-exec) for <paramref name="file"/>, read-write or read-only; the fd, or -errno.</summary>
+    long ShareFile(Mapping.ISharedFile file, bool writable);
+
     /// <summary>The kernel's idea of the process's working directory (AT_FDCWD), or of one of its real fds.</summary>
     string? KernelPath(int fd);
 

@@ -29,6 +29,8 @@ public sealed partial class VirtualFileSystem
     {
         process.ExecutingVirtual = null; // set again below when this execve runs a program from a mount
         if (target.Outcome is { } done) return done;
+        // What shared mappings stored is part of the program (and of its snapshot's key).
+        if ((target.File is { } open ? CacheOf(open) : target.Node is { Exists: true, Mount: not null } node ? CacheOf(node) : null) is { } cache) WriteBack(cache);
         if (!Executable(call, process, target, out var mount, out string inside, out var stat, out var refused)) return refused;
         var header = new byte[ScriptHeaderMax];
         int headerLength = ReadPrefix(mount, inside, target.File, header);

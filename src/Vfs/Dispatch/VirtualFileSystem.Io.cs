@@ -57,9 +57,8 @@ public sealed partial class VirtualFileSystem
         if (call.TryGetPayloadBuffer(out var slot) && wanted <= slot.Length)
         {
             // The fast path: the provider writes into the region, the tracee's stub copies it out.
-            errno = file.Mount.Provider.Read(file.Handle, offset, slot[..wanted], out n);
+            errno = ReadContent(file, offset, slot[..wanted], out n);
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-            Checked(n, wanted, file.Handle);
             outcome = SyscallOutcome.WithPayload(n, buffer, n);
         }
         else
@@ -84,14 +83,13 @@ public sealed partial class VirtualFileSystem
         (uint)n <= (uint)asked ? n : throw new FsException(Errno.EIO, $"{handle.Path}: the provider reported {n} bytes for a request of {asked}");
 
     /// <summary>Reads with a buffer of the tracer's and writes it to the program (large reads, no region).</summary>
-    private static Errno ReadThrough(ISyscall call, OpenFile file, long offset, ulong buffer, int count, out int n)
+    private Errno ReadThrough(ISyscall call, OpenFile file, long offset, ulong buffer, int count, out int n)
     {
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
         try
         {
-            var errno = file.Mount.Provider.Read(file.Handle, offset, rented.AsSpan(0, count), out n);
+            var errno = ReadContent(file, offset, rented.AsSpan(0, count), out n);
             if (errno != Errno.Ok) return errno;
-            Checked(n, count, file.Handle);
             return call.WriteMemory(buffer, rented.AsSpan(0, n));
         }
         finally
@@ -100,7 +98,7 @@ public sealed partial class VirtualFileSystem
         }
     }
 
-    private static SyscallOutcome Write(ISyscall call, OpenFile file, ulong buffer, long count, long? at)
+    private SyscallOutcome Write(ISyscall call, OpenFile file, ulong buffer, long count, long? at)
     {
         if (!file.Flags.CanWrite()) return SyscallOutcome.Fail(Errno.EBADF);
         if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EBADF);
@@ -122,7 +120,7 @@ public sealed partial class VirtualFileSystem
     }
 
     /// <summary>Writes at <paramref name="at"/>, or at the file offset (the end of the file with O_APPEND) and advances it.</summary>
-    private static Errno WriteAt(OpenFile file, IWritableFileSystemProvider writable, long? at, ReadOnlySpan<byte> data, out int n)
+    private Errno WriteAt(OpenFile file, IWritableFileSystemProvider writable, long? at, ReadOnlySpan<byte> data, out int n)
     {
         n = 0;
         long offset = at ?? file.Offset;
@@ -133,13 +131,15 @@ public sealed partial class VirtualFileSystem
             offset = stat.Size; // Linux appends even for pwrite on an O_APPEND file
         }
         var written = writable.Write(file.Handle, offset, data, out n);
-        if (written == Errno.Ok) Checked(n, data.Length, file.Handle);
-        if (written == Errno.Ok && at is null) file.Offset = offset + n;
-        return written;
+        if (written != Errno.Ok) return written;
+        Checked(n, data.Length, file.Handle);
+        CacheOf(file)?.Written(offset, data[..n]);
+        if (at is null) file.Offset = offset + n;
+        return Errno.Ok;
     }
 
     /// <summary>readv/writev and their positional forms: one provider call per iovec, stopping at the first short one.</summary>
-    private static SyscallOutcome Vectored(ISyscall call, OpenFile file, long? at, bool write)
+    private SyscallOutcome Vectored(ISyscall call, OpenFile file, long? at, bool write)
     {
         int count = (int)call.Arg(2);
         if (count < 0 || count > IovMax || at < 0) return SyscallOutcome.Fail(Errno.EINVAL);
@@ -166,7 +166,7 @@ public sealed partial class VirtualFileSystem
     }
 
     // A vectored read cannot use the payload path (the stub copies one buffer), so each piece goes through process_vm.
-    private static SyscallOutcome ReadPiece(ISyscall call, OpenFile file, ulong buffer, long length, long? at)
+    private SyscallOutcome ReadPiece(ISyscall call, OpenFile file, ulong buffer, long length, long? at)
     {
         long offset = at ?? file.Offset;
         var errno = ReadThrough(call, file, offset, buffer, (int)Math.Min(length, int.MaxValue - 4095), out int n);
@@ -202,19 +202,22 @@ public sealed partial class VirtualFileSystem
         return SyscallOutcome.Complete(target);
     }
 
-    private static SyscallOutcome Truncate(OpenFile file, long size)
+    private SyscallOutcome Truncate(OpenFile file, long size)
     {
         if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
         if (!file.Flags.CanWrite() || file.Type != FileType.Regular) return SyscallOutcome.Fail(Errno.EINVAL);
         if (size < 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         var errno = writable.SetSize(file.Handle, size);
-        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+        if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+        CacheOf(file)?.Resized(size);
+        return SyscallOutcome.Complete(0);
     }
 
-    private static SyscallOutcome Flush(OpenFile file)
+    private SyscallOutcome Flush(OpenFile file)
     {
         if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
+        if (CacheOf(file) is { } cache) WriteBack(cache); // fsync covers what mappings stored, as on disk
         var errno = file.Mount.Writable?.Flush(file.Handle) ?? Errno.Ok;
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }

@@ -63,14 +63,18 @@ public sealed partial class VirtualFileSystem
     }
 
     /// <summary>fallocate: mode 0 grows the file to cover the range (a provider has no other kind of allocation).</summary>
-    private static SyscallOutcome Allocate(OpenFile file, int mode, long offset, long length)
+    private SyscallOutcome Allocate(OpenFile file, int mode, long offset, long length)
     {
         if (!file.Flags.CanWrite()) return SyscallOutcome.Fail(Errno.EBADF);
         if (offset < 0 || length <= 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (mode != 0) return SyscallOutcome.Fail(Errno.EOPNOTSUPP);
         if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EBADF);
         var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
-        if (errno == Errno.Ok && offset + length > stat.Size) errno = writable.SetSize(file.Handle, offset + length);
+        if (errno == Errno.Ok && offset + length > stat.Size)
+        {
+            errno = writable.SetSize(file.Handle, offset + length);
+            if (errno == Errno.Ok) CacheOf(file)?.Resized(offset + length);
+        }
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 

@@ -159,7 +159,7 @@ public sealed partial class VirtualFileSystem
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }
 
-    private static SyscallOutcome TruncatePath(Credentials who, Target target, long size)
+    private SyscallOutcome TruncatePath(Credentials who, Target target, long size)
     {
         if (target.Outcome is { } done) return done;
         var node = target.Node!;
@@ -169,7 +169,9 @@ public sealed partial class VirtualFileSystem
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         if (!Permissions.Allows(node.Stat, who, Permissions.Write)) return SyscallOutcome.Fail(Errno.EACCES);
         var errno = writable.SetSize(node.Inside, size);
-        return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
+        if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
+        CacheOf(node)?.Resized(size);
+        return SyscallOutcome.Complete(0);
     }
 
     /// <summary>chmod: the owner or root only (EPERM); set-group-id is dropped for an owner outside the file's group.</summary>

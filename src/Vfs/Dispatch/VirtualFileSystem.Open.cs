@@ -91,6 +91,7 @@ public sealed partial class VirtualFileSystem
                         mount.Provider.Release(handle);
                         return SyscallOutcome.Fail(errno);
                     }
+                    CacheOf(node)?.Resized(0);
                 }
             }
         }

@@ -60,11 +60,13 @@ public sealed partial class VirtualFileSystem
                 VirtualExe = from.VirtualExe,
                 MountListings = from.MountListings.ToDictionary(l => l.Key, l => new MountListing(l.Value.Absolute) { Listed = l.Value.Listed }),
             };
+        if (parentPid is { } mapper) MappingsInherited(mapper, pid);
     }
 
     /// <summary>A process image was replaced: close-on-exec descriptors are gone (the kernel closed the placeholders).</summary>
     public void ProcessExecuted(int pid)
     {
+        MappingsGone(pid);
         if (!_processes.TryGetValue(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
         (process.VirtualExe, process.ExecutingVirtual) = (process.ExecutingVirtual, null);
@@ -78,6 +80,7 @@ public sealed partial class VirtualFileSystem
 
     public void ProcessExited(int pid)
     {
+        MappingsGone(pid);
         if (!_processes.Remove(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers()) Close(process, fd);
         _recordLocks.Release(new ProcessLockOwner(pid));
