@@ -247,6 +247,8 @@ public abstract class WritableMountTests
         C
         printf 'int answer(void) { return 42; }\n' > lib.c && gcc -shared -fPIC -o libanswer.so lib.c && gcc -o prog p.c -L. -lanswer
         LD_LIBRARY_PATH=. ./prog a b && (cd .. && LD_LIBRARY_PATH="$OLDPWD" "$OLDPWD/prog" | sed "s|$OLDPWD|DIR|")
+        printf '#include <stdio.h>\nint main(int c, char **v) { printf("%%s: %%d args\\n", v[0], c); return 0; }\n' > args.c
+        gcc -static -o static args.c && ./static 1 2 && gcc -static-pie -o static-pie args.c && ./static-pie 3 && gcc -no-pie -o nopie args.c && ./nopie
         printf '#!/bin/sh\necho "script $0 $*"\n' > s.sh && chmod +x s.sh && ./s.sh x y && sh -c './s.sh z'
         printf '#!/usr/bin/env python3\nimport sys; print("py", sys.argv)\n' > py && chmod +x py && ./py 1 2
         printf '#!/bin/sh -e\necho "with an argument: $0"\n' > a.sh && chmod +x a.sh && ./a.sh

@@ -60,7 +60,7 @@ internal sealed class Snapshots : IDisposable
                 at += n;
             }
             memfd.Length = length;
-            return memfd;
+            return memfd.Sealed();
         }
         catch
         {
