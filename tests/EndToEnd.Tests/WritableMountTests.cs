@@ -238,6 +238,27 @@ public abstract class WritableMountTests
         """);
 
     [Fact]
+    public void Sqlite_in_wal_mode_shares_its_index_between_connections_and_processes() => Check("""
+        sqlite3 w.db "pragma journal_mode=wal; create table t(a, b); with recursive c(x) as (select 1 union all select x+1 from c where x < 5000) insert into t select x, 'row ' || x from c;"
+        python3 - <<'PY'
+        import sqlite3, os
+        a = sqlite3.connect('w.db'); b = sqlite3.connect('w.db')
+        a.execute("insert into t values (1, 'x')"); a.commit()
+        print(b.execute('select count(*) from t').fetchone(), flush=True)
+        b.execute('pragma mmap_size=268435456'); b.execute("insert into t values (2, 'y')"); b.commit()
+        print(a.execute('select count(*), sum(a) from t').fetchone(), flush=True)
+        pid = os.fork()
+        if pid == 0:
+            c = sqlite3.connect('w.db'); c.execute("insert into t values (3, 'z')"); c.commit(); os._exit(0)
+        os.waitpid(pid, 0)
+        print(a.execute('select count(*), sum(a), max(b) from t').fetchone(), flush=True)
+        PY
+        ls w.db*
+        sqlite3 w.db "pragma integrity_check; select count(*), sum(a) from t; pragma wal_checkpoint(truncate);"
+        ls w.db*
+        """);
+
+    [Fact]
     public void Programs_and_scripts_run_from_the_mount() => Check("""
         cp /bin/echo ./myecho && ./myecho hello from a copied binary
         cat > p.c <<'C'

@@ -173,4 +173,21 @@ public class ZipEdgeTests
         check.Stdout.Should().Be("None b'01234ABCD901' True\n",
             "the store was written back at exit, and a mapping that stored nothing left its entry's compressed bytes as they were");
     }
+
+    [Fact]
+    public void Sqlite_reads_a_database_inside_a_zip_with_reads_and_with_mmap()
+    {
+        using var dir = new TempDir();
+        const string Query = "select count(*), sum(a), max(b) from t; pragma mmap_size=1000000; select sum(length(b)) from t; pragma integrity_check;";
+        Ptfs.RunNative("sqlite3", dir["db.sqlite"],
+            "create table t(a integer, b text); with recursive c(x) as (select 1 union all select x+1 from c where x < 20000) insert into t select x, 'row ' || x from c;")
+            .ExitCode.Should().Be(0);
+        PythonScript.Make(dir["d.zip"], $"import zipfile, sys; z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED); z.write('{dir["db.sqlite"]}', 'db.sqlite'); z.close()");
+        var native = Ptfs.RunNative("sqlite3", dir["db.sqlite"], Query);
+        native.Stdout.Should().Contain("20000|200010000|row 9999");
+
+        var run = Ptfs.Run("mount", "--provider", "zip", "--source", dir["d.zip"], "--at", dir["m"], "--", "sqlite3", dir["m/db.sqlite"], Query);
+        run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.ExitCode.Should().Be(0);
+    }
 }
