@@ -284,6 +284,24 @@ public abstract class WritableMountTests
         seq 1 30000 | xargs ./s.sh | wc -c
         head -c 3000 ./myecho > t && chmod +x t && ./t 2>/dev/null; echo "truncated binary: $?"
         python3 -c "import os; os.execve(os.open('myecho', os.O_PATH), ['e', 'fexecve of an O_PATH fd'], {})"
+        cp "$(command -v cat)" ./mycat
+        python3 - <<'PY'
+        import subprocess, os, errno
+        def t(name, f):
+            try: f(); print(name, 'ok', flush=True)
+            except OSError as e: print(name, errno.errorcode[e.errno], flush=True)
+        p = subprocess.Popen(['./mycat'], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        p.stdin.write(b'running\n'); p.stdin.flush(); print(p.stdout.readline(), flush=True)
+        t('open a running program for writing', lambda: open('mycat', 'ab'))
+        t('truncate it', lambda: os.truncate('mycat', 0))
+        t('open it for reading', lambda: open('mycat', 'rb').close())
+        p.stdin.close(); p.wait()
+        t('open it for writing once it ended', lambda: open('mycat', 'ab').close())
+        w = open('mycat', 'ab')
+        t('run a program open for writing', lambda: subprocess.run(['./mycat', '/dev/null']))
+        w.close()
+        t('run it once closed', lambda: subprocess.run(['./mycat', '/dev/null']))
+        PY
         """);
 
     [Fact]

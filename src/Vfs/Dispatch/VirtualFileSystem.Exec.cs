@@ -32,13 +32,15 @@ public sealed partial class VirtualFileSystem
         // What shared mappings stored is part of the program (and of its snapshot's key).
         if ((target.File is { } open ? CacheOf(open) : target.Node is { Exists: true, Mount: not null } node ? CacheOf(node) : null) is { } cache) WriteBack(cache);
         if (!Executable(call, process, target, out var mount, out string inside, out var stat, out var refused)) return refused;
+        var program = new VirtualProgram(target.File?.Absolute ?? target.Node!.Absolute, mount, target.File?.Inode ?? NodeInode(target.Node!));
+        if (IsOpenForWriting(program.Mount, program.Inode)) return SyscallOutcome.Fail(Errno.ETXTBSY);
         var header = new byte[ScriptHeaderMax];
         int headerLength = ReadPrefix(mount, inside, target.File, header);
         if (headerLength >= 2 && header[0] == '#' && header[1] == '!')
             return Script(call, process, Encoding.UTF8.GetString(header, 2, headerLength - 2), name.Length > 0 ? name : target.File?.Absolute ?? target.Node!.Absolute, argv, envp);
         long fd = Snapshot(call, mount, inside, target.File, stat);
         if (fd < 0) return SyscallOutcome.Fail((Errno)(-fd));
-        process.ExecutingVirtual = target.File?.Absolute ?? target.Node!.Absolute;
+        process.ExecutingVirtual = program;
         return SyscallOutcome.Execute(new ExecPlan(fd, null, [], 0, argv, envp));
     }
 
@@ -64,11 +66,13 @@ public sealed partial class VirtualFileSystem
         if (!resolved.IsVirtual) return SyscallOutcome.Execute(new ExecPlan(-1, resolved.Absolute, prefix, 1, argv, envp));
         var target = new Target(null, null, resolved);
         if (!Executable(call, process, target, out var mount, out string inside, out var stat, out var refused)) return refused;
+        var program = new VirtualProgram(resolved.Absolute, mount, NodeInode(resolved));
+        if (IsOpenForWriting(program.Mount, program.Inode)) return SyscallOutcome.Fail(Errno.ETXTBSY);
         var magic = new byte[2];
         if (ReadPrefix(mount, inside, null, magic) == 2 && magic[0] == '#' && magic[1] == '!') return SyscallOutcome.Fail(Errno.ENOEXEC);
         long fd = Snapshot(call, mount, inside, null, stat);
         if (fd < 0) return SyscallOutcome.Fail((Errno)(-fd));
-        process.ExecutingVirtual = resolved.Absolute;
+        process.ExecutingVirtual = program;
         return SyscallOutcome.Execute(new ExecPlan(fd, null, prefix, 1, argv, envp));
     }
 

@@ -45,7 +45,7 @@ public sealed partial class VirtualFileSystem
         if ((offset & 4095) != 0 || length == 0) return SyscallOutcome.Fail(Errno.EINVAL);
         long end = offset > long.MaxValue - length ? long.MaxValue : offset + length;
 
-        var node = (file.Mount, SyntheticInodes.Or(stat.Inode, file.Mount, file.Inside));
+        var node = (file.Mount, file.Inode);
         long fd;
         if (shared || _pageCaches.ContainsKey(node))
         {
@@ -72,34 +72,23 @@ public sealed partial class VirtualFileSystem
         return fd < 0 ? SyscallOutcome.Fail(fd == -(long)Errno.ENOMEM ? Errno.ENOMEM : Errno.ENODEV) : SyscallOutcome.SubstituteFd(4, fd);
     }
 
-    /// <summary>The page cache of the file <paramref name="handle"/> is open on, if a shared mapping made one.</summary>
-    private PageCache? CacheOf(Mount mount, FileHandle handle, string inside)
-    {
-        if (_pageCaches.Count == 0) return null; // the common case costs nothing
-        return mount.Provider.GetAttributes(handle, out var stat) == Errno.Ok
-            && _pageCaches.TryGetValue((mount, SyntheticInodes.Or(stat.Inode, mount, inside)), out var cache) ? cache : null;
-    }
+    /// <summary>The page cache of the file, if a shared mapping made one.</summary>
+    private PageCache? CacheOf(OpenFile file) => _pageCaches.Count > 0 && _pageCaches.TryGetValue((file.Mount, file.Inode), out var cache) ? cache : null;
 
-    private PageCache? CacheOf(OpenFile file) => CacheOf(file.Mount, file.Handle, file.Inside);
-
-    private PageCache? CacheOf(Resolution node) =>
-        _pageCaches.Count > 0 && _pageCaches.TryGetValue((node.Mount!, SyntheticInodes.Or(node.Stat.Inode, node.Mount!, node.Inside)), out var cache) ? cache : null;
+    private PageCache? CacheOf(Resolution node) => _pageCaches.Count > 0 && _pageCaches.TryGetValue((node.Mount!, NodeInode(node)), out var cache) ? cache : null;
 
     /// <summary>A read of the file's bytes, through its page cache when it has one: what mappings stored counts.</summary>
-    private Errno ReadContent(Mount mount, FileHandle handle, string inside, long offset, Span<byte> buffer, out int n)
+    private Errno ReadContent(OpenFile file, long offset, Span<byte> buffer, out int n)
     {
-        if (CacheOf(mount, handle, inside) is { } cache)
+        if (CacheOf(file) is { } cache)
         {
-            n = cache.Read(offset, buffer, (at, piece) => ReadFully(mount, handle, at, piece));
+            n = cache.Read(offset, buffer, (at, piece) => ReadFully(file.Mount, file.Handle, at, piece));
             return Errno.Ok;
         }
-        var errno = mount.Provider.Read(handle, offset, buffer, out n);
-        if (errno == Errno.Ok) Checked(n, buffer.Length, handle);
+        var errno = file.Mount.Provider.Read(file.Handle, offset, buffer, out n);
+        if (errno == Errno.Ok) Checked(n, buffer.Length, file.Handle);
         return errno;
     }
-
-    private Errno ReadContent(OpenFile file, long offset, Span<byte> buffer, out int n) =>
-        ReadContent(file.Mount, file.Handle, file.Inside, offset, buffer, out n);
 
     /// <summary>msync, and a process leaving its mappings behind: their stores go to the providers.</summary>
     private void WriteBackMappedBy(int pid)

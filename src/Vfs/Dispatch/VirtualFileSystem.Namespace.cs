@@ -168,6 +168,7 @@ public sealed partial class VirtualFileSystem
         if (size < 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         if (!Permissions.Allows(node.Stat, who, Permissions.Write)) return SyscallOutcome.Fail(Errno.EACCES);
+        if (IsRunning(node.Mount, NodeInode(node))) return SyscallOutcome.Fail(Errno.ETXTBSY);
         var errno = writable.SetSize(node.Inside, size);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
         CacheOf(node)?.Resized(size);

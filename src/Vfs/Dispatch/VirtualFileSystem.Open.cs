@@ -51,6 +51,7 @@ public sealed partial class VirtualFileSystem
 
         FileHandle handle;
         FileType type;
+        ulong inode = node.Stat.Inode;
         if (!node.Exists)
         {
             if (!create || pathOnly) return SyscallOutcome.Fail(Errno.ENOENT);
@@ -62,6 +63,7 @@ public sealed partial class VirtualFileSystem
             var errno = writable.Create(node.Inside, mode & ~call.Credentials().Umask & 0xFFF, who.Uid, who.Gid, flags, out handle);
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             type = FileType.Regular;
+            inode = mount.Provider.GetAttributes(handle, out var created) == Errno.Ok ? created.Inode : 0;
         }
         else
         {
@@ -75,6 +77,7 @@ public sealed partial class VirtualFileSystem
             int want = pathOnly ? 0 : (flags.CanRead() ? Permissions.Read : 0) | (writing || truncating ? Permissions.Write : 0);
             if (want != 0 && !Permissions.Allows(node.Stat, Who(call, process), want)) return SyscallOutcome.Fail(Errno.EACCES);
             if (flags.HasFlag(OpenFlags.NoAccessTime) && !Permissions.IsOwner(node.Stat, Who(call, process))) return SyscallOutcome.Fail(Errno.EPERM);
+            if (!pathOnly && (writing || truncating) && IsRunning(mount, NodeInode(node))) return SyscallOutcome.Fail(Errno.ETXTBSY);
             if (pathOnly)
             {
                 handle = new FileHandle(node.Inside, flags); // O_PATH: no open in the provider, nothing to read
@@ -98,7 +101,10 @@ public sealed partial class VirtualFileSystem
 
         bool closeOnExec = (rawFlags & O_CLOEXEC) != 0;
         long fd = call.CreatePlaceholder(closeOnExec);
-        var file = new OpenFile(mount, handle, flags & ~(OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.Truncate | OpenFlags.NoCtty | OpenFlags.CloseOnExec), type, node.Absolute);
+        var file = new OpenFile(mount, handle, flags & ~(OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.Truncate | OpenFlags.NoCtty | OpenFlags.CloseOnExec), type, node.Absolute)
+        {
+            Inode = PtFs.Vfs.Mounts.SyntheticInodes.Or(inode, mount, node.Inside),
+        };
         if (fd < 0)
         {
             ReleaseHandle(file);

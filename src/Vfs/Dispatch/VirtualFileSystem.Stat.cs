@@ -100,7 +100,7 @@ public sealed partial class VirtualFileSystem
         if (call.ReadPath(call.Arg(pathArgument), out string path) == Errno.Ok)
         {
             if (MagicLink(call, process, path, out string rest) is { } file && rest.Length == 0) return Answer(call, file.Absolute, buffer, size);
-            if (process.VirtualExe is { } exe && (path == "/proc/self/exe" || path == $"/proc/{call.Pid}/exe")) return Answer(call, exe, buffer, size);
+            if (process.VirtualExe is { } exe && (path == "/proc/self/exe" || path == $"/proc/{call.Pid}/exe")) return Answer(call, exe.Path, buffer, size);
         }
         return ReadLink(call, Locate(call, process, dirfdArgument, pathArgument, follow: false, emptyPathMeansFd: true), buffer, size);
     }

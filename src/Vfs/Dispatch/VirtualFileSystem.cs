@@ -76,7 +76,7 @@ public sealed partial class VirtualFileSystem
     }
 
     /// <summary>The path of the program <paramref name="pid"/> runs when it came from a mount, else null.</summary>
-    public string? VirtualExeOf(int pid) => _processes.TryGetValue(pid, out var process) ? process.VirtualExe : null;
+    public string? VirtualExeOf(int pid) => _processes.TryGetValue(pid, out var process) ? process.VirtualExe?.Path : null;
 
     public void ProcessExited(int pid)
     {

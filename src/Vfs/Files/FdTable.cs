@@ -21,6 +21,9 @@ public sealed class FdTable
     }
 
     /// <summary>Forgets <paramref name="fd"/>; returns its file when this was the file's last descriptor.</summary>
+    /// <summary>The open files the table refers to (a dup'd one as often as it is referred to).</summary>
+    public IEnumerable<OpenFile> Files => _descriptors.Values.Select(d => d.File);
+
     public OpenFile? Remove(int fd) => _descriptors.Remove(fd, out var d) && d.File.DropReference() ? d.File : null;
 
     /// <summary>A copy for a forked child: the same open file descriptions, one more reference each.</summary>

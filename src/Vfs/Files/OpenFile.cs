@@ -16,6 +16,9 @@ public sealed class OpenFile(Mount mount, FileHandle handle, OpenFlags flags, Fi
 
     public FileType Type { get; } = type;
 
+    /// <summary>Which file it is, whatever its name: the provider's inode number, or the synthetic one.</summary>
+    public ulong Inode { get; init; }
+
     /// <summary>
     /// Its absolute path (what getcwd reports after fchdir to it, where dirfd-relative lookups start): the
     /// one it was opened by, moved along by renames of it or of a directory above it.

@@ -16,11 +16,11 @@ public sealed class ProcessFiles(int pid, FdTable fds)
 
     public FdTable Fds { get; } = fds;
 
-    /// <summary>The path of the program the process runs when it came from a mount (what /proc/self/exe names), else null.</summary>
-    public string? VirtualExe { get; set; }
+    /// <summary>The program the process runs when it came from a mount (its path is what /proc/self/exe names), else null.</summary>
+    public VirtualProgram? VirtualExe { get; set; }
 
     /// <summary>The program a pending execve of this process will run if it succeeds, when that one is in a mount.</summary>
-    public string? ExecutingVirtual { get; set; }
+    public VirtualProgram? ExecutingVirtual { get; set; }
 
     /// <summary>
     /// Each thread's credentials as last read (Linux keeps them per thread), until exec or a set*id call
@@ -34,3 +34,6 @@ public sealed class ProcessFiles(int pid, FdTable fds)
     /// </summary>
     public Dictionary<int, MountListing> MountListings { get; init; } = [];
 }
+
+/// <summary>A program from a mount: the path it was run by, and the file (which a write may not open while it runs).</summary>
+public sealed record VirtualProgram(string Path, Mounts.Mount Mount, ulong Inode);
