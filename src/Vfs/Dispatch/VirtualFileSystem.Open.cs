@@ -44,7 +44,12 @@ public sealed partial class VirtualFileSystem
         }
         var node = target.Node!;
         var mount = node.Mount!;
-        if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile) return Unsupported(call, Errno.EOPNOTSUPP);
+        if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile)
+        {
+            // The kernel looks the directory up first; then no provider makes a file without a name.
+            if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
+            return node.Stat.Type == FileType.Directory ? Unsupported(call, Errno.EOPNOTSUPP) : SyscallOutcome.Fail(Errno.ENOTDIR);
+        }
         if (create && flags.HasFlag(OpenFlags.Directory)) return SyscallOutcome.Fail(Errno.EINVAL); // as Linux since 6.4
         bool pathOnly = flags.HasFlag(OpenFlags.Path);
         bool writing = flags.CanWrite();
