@@ -63,13 +63,6 @@ public sealed partial class VirtualFileSystem
             if (dirFile is null) return Target.Done(SyscallOutcome.PassThrough);
             return emptyPathMeansFd ? new Target(null, dirFile, null) : Target.Done(SyscallOutcome.Fail(Errno.ENOENT));
         }
-        if (MagicLink(call, process, path, out string rest) is { } linked)
-        {
-            // /proc/self/fd/N of a virtual fd names the virtual file, not the placeholder behind N. Following it
-            // reaches the file itself; the link itself (lstat) is the kernel's.
-            if (!follow && rest.Length == 0) return Target.Done(SyscallOutcome.PassThrough);
-            path = linked.Absolute + rest;
-        }
 
         string start;
         if (path.StartsWith('/')) start = "/";
@@ -82,7 +75,13 @@ public sealed partial class VirtualFileSystem
         else start = call.KernelPath(dirfd) ?? "";
         if (start.Length == 0 || !start.StartsWith('/')) return Target.Done(SyscallOutcome.PassThrough); // a bad or odd dirfd: the kernel's answer
 
-        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process), wantDirectory);
+        // /proc/self/fd/N of a virtual fd names the virtual file, not the placeholder behind N: following it reaches
+        // the file itself; the link itself (lstat) is the kernel's.
+        string? VirtualFileBehind(string real) =>
+            (real.StartsWith("/proc/", StringComparison.Ordinal) || real.StartsWith("/dev/", StringComparison.Ordinal)) &&
+            MagicLink(call, process, real, out string rest) is { } linked && rest.Length == 0 ? linked.Absolute : null;
+
+        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process), wantDirectory, VirtualFileBehind);
         if (resolution.Error != Errno.Ok) return Target.Done(SyscallOutcome.Fail(resolution.Error));
         if (!resolution.IsVirtual)
         {

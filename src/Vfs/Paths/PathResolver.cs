@@ -25,7 +25,12 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
     /// The call needs a directory (chdir, O_DIRECTORY): an archive served where it lies is entered even
     /// when its name comes last without a slash, as a shell's logical <c>cd ..</c> names it.
     /// </param>
-    public Resolution Resolve(string path, string start, bool followFinal, Func<Credentials>? who = null, bool wantDirectory = false)
+    /// <param name="magicLink">
+    /// The virtual file a real path like /proc/self/fd/N names (a virtual fd of the program), else null: the
+    /// walk follows it as the kernel follows such a link, where the kernel would find only the fd's placeholder.
+    /// </param>
+    public Resolution Resolve(string path, string start, bool followFinal, Func<Credentials>? who = null, bool wantDirectory = false,
+        Func<string, string?>? magicLink = null)
     {
         if (path.Length == 0) return Resolution.Failed(Errno.ENOENT);
         if (path.Length >= PathMax) return Resolution.Failed(Errno.ENAMETOOLONG);
@@ -54,6 +59,13 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
             if (mount is not null && errno != Errno.Ok) return Resolution.Failed(errno);
         }
 
+        // Where an absolute symlink or a magic link starts the walk again.
+        Errno JumpTo(string root)
+        {
+            (current, mount) = (root, mounts.Find(root, out inside));
+            return mount is null ? Errno.Ok : mount.Provider.GetAttributes(inside, out stat);
+        }
+
         while (pending.TryDequeue(out string? name))
         {
             bool last = pending.Count == 0;
@@ -63,10 +75,22 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
             if (name.Length > NameMax) return Resolution.Failed(Errno.ENAMETOOLONG);
             if (mount is null) (realSearched ??= []).Add(current);
             string next = name == ".." ? PathText.Parent(current) : PathText.Combine(current, name);
+            bool follows = !last || followFinal || trailingSlash;
             var nextMount = mounts.Find(next, out string nextInside);
             bool throughName = !last || trailingSlash || name == ".." || wantDirectory;
             if (nextMount is null && throughName && name != ".." && mounts.EnterArchive(next) is { } archive) (nextMount, nextInside) = (archive, "/");
             if (nextMount is { OverArchive: true } && nextInside == "/" && !throughName) nextMount = null; // the archive file itself
+            if (nextMount is null && follows && magicLink?.Invoke(next) is { } linked)
+            {
+                // Never the kernel's to follow: it would find the placeholder behind the fd.
+                passedThrough = true;
+                if (++hops > MaxSymlinkHops) return Resolution.Failed(Errno.ELOOP);
+                realSearched?.Clear(); // the program's own /proc/self/fd, which the tracer cannot judge for it
+                pending = new Queue<string>(linked.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(pending));
+                var rootErrno = JumpTo("/"); // the file's absolute path, as the fd table keeps it
+                if (rootErrno != Errno.Ok) return Resolution.Failed(rootErrno);
+                continue;
+            }
             if (nextMount is null)
             {
                 current = next;
@@ -83,22 +107,19 @@ public sealed class PathResolver(MountTable mounts, Func<string, FileStat?>? rea
                 break;
             }
             if (errno != Errno.Ok) return Resolution.Failed(errno);
-            if (nextStat.Type == FileType.Symlink && (!last || followFinal || trailingSlash))
+            if (nextStat.Type == FileType.Symlink && follows)
             {
                 if (++hops > MaxSymlinkHops) return Resolution.Failed(Errno.ELOOP);
                 errno = nextMount.Provider.ReadLink(nextInside, out string target);
                 if (errno != Errno.Ok) return Resolution.Failed(errno);
                 if (target.Length == 0) return Resolution.Failed(Errno.ENOENT);
-                var rest = pending.ToArray();
-                pending = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                pending = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(pending));
+                passedThrough = true;
                 if (target.StartsWith('/'))
                 {
-                    current = "/";
-                    mount = mounts.Find("/", out inside);
-                    if (mount is not null && mount.Provider.GetAttributes(inside, out stat) is var rootErrno && rootErrno != Errno.Ok)
-                        return Resolution.Failed(rootErrno);
+                    var rootErrno = JumpTo("/");
+                    if (rootErrno != Errno.Ok) return Resolution.Failed(rootErrno);
                 }
-                passedThrough = true;
                 continue;
             }
             (current, mount, inside, stat) = (next, nextMount, nextInside, nextStat);
