@@ -118,6 +118,15 @@ public class DescriptorTests
         System.Text.Encoding.ASCII.GetString(_parent.Bytes(link, (int)n)).Should().Be("/m/digits", "nothing moved");
     }
 
+    [Fact]
+    public void O_TMPFILE_looks_the_directory_up_before_it_is_refused()
+    {
+        const long O_RDWR = 2, O_TMPFILE = 0x410000;
+        Open(_parent, "/m/nothing", O_TMPFILE | O_RDWR).Should().Be(-(long)Errno.ENOENT);
+        Open(_parent, "/m/digits", O_TMPFILE | O_RDWR).Should().Be(-(long)Errno.ENOTDIR);
+        Open(_parent, "/m", O_TMPFILE | O_RDWR).Should().Be(-(long)Errno.EOPNOTSUPP, "no provider makes a file without a name");
+    }
+
     private static long Open(FakeProcess process, string path, long flags) =>
         process.Call(Sys.openat, AT_FDCWD, (long)process.Put(path), flags, 0);
 

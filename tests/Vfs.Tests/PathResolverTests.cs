@@ -22,6 +22,7 @@ public class PathResolverTests
         w.Symlink("/etc", "/out", 0, 0);
         w.Symlink("loop", "/loop", 0, 0);
         w.Symlink("..", "/d/up", 0, 0);
+        w.Symlink("/proc/self/fd/600/e", "/magic", 0, 0);
         var mounts = new MountTable();
         mounts.Add("/mnt/m", outer, "memory");
         mounts.Add("/mnt/m/inner", new MemoryProvider(), "memory");
@@ -97,6 +98,17 @@ public class PathResolverTests
     {
         _resolver.Resolve("/mnt/m/" + new string('x', 256), "/", true).Error.Should().Be(Errno.ENAMETOOLONG);
         _resolver.Resolve("/mnt/m/" + string.Concat(Enumerable.Repeat("d/", 2100)), "/", true).Error.Should().Be(Errno.ENAMETOOLONG);
+    }
+
+    [Fact]
+    public void A_proc_fd_link_of_a_virtual_fd_is_followed_wherever_the_walk_meets_it()
+    {
+        static string? Fd600(string real) => real == "/proc/self/fd/600" ? "/mnt/m/d" : null; // the program's virtual fd 600
+        _resolver.Resolve("/proc/self/fd/600/e", "/", true, magicLink: Fd600).Inside.Should().Be("/d/e");
+        _resolver.Resolve("/mnt/m/magic", "/", true, magicLink: Fd600).Inside.Should().Be("/d/e", "a symlink in a mount may lead through one");
+        _resolver.Resolve("/mnt/m/magic", "/", true).Absolute.Should().Be("/proc/self/fd/600/e", "without the program's fds it is a real path");
+        var link = _resolver.Resolve("/proc/self/fd/600", "/", false, magicLink: Fd600);
+        (link.IsVirtual, link.Absolute).Should().Be((false, "/proc/self/fd/600"), "the link itself is the kernel's");
     }
 
     [Fact]

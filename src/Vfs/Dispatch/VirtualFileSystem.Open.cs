@@ -12,31 +12,31 @@ public sealed partial class VirtualFileSystem
         Register(Sys.open, (c, p) => Open(c, p, -1, 0, (int)c.Arg(1), (uint)c.Arg(2)));
         Register(Sys.openat, (c, p) => Open(c, p, 0, 1, (int)c.Arg(2), (uint)c.Arg(3)));
         Register(Sys.creat, (c, p) => Open(c, p, -1, 0, (int)(OpenFlags.Create | OpenFlags.WriteOnly | OpenFlags.Truncate), (uint)c.Arg(1)));
-        Register(Sys.openat2, OpenAt2);
+        Register(Sys.openat2, OpenAt2, treatment: "served with every RESOLVE_* flag; RESOLVE_CACHED gets EAGAIN for a name that does not exist (kept in no cache, as on tmpfs)");
         Register(Sys.close, Close, fdArgument: 0);
     }
 
     private SyscallOutcome OpenAt2(ISyscall call, ProcessFiles process)
     {
-        Span<byte> how = stackalloc byte[24];
-        if (call.Arg(3) < 24) return SyscallOutcome.Fail(Errno.EINVAL);
-        if (call.ReadMemory(call.Arg(2), how) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
-        ulong flags = BitConverter.ToUInt64(how), mode = BitConverter.ToUInt64(how[8..]), resolve = BitConverter.ToUInt64(how[16..]);
-        if (resolve != 0)
-        {
-            // RESOLVE_* restrictions are the kernel's to apply to real paths; on virtual ones PtFs has none yet.
-            var target = Locate(call, process, 0, 1, follow: true);
-            return target.Outcome is { } real ? real : Unsupported(call, Errno.EOPNOTSUPP);
-        }
-        return Open(call, process, 0, 1, (int)flags, (uint)mode);
+        var errno = OpenHow.Read(call, call.Arg(2), call.Arg(3), out var how);
+        if (errno == Errno.Ok) errno = how.Validate();
+        if (errno == Errno.Ok) return Open(call, process, 0, 1, (int)how.Flags, (uint)how.Mode, how.Resolve);
+        // The kernel refuses these before it looks at the path. A wholly real call (real dirfd or cwd, real path)
+        // gets the kernel's own answer, which a newer kernel may not give; anything else the same refusal from here,
+        // for a placeholder must never meet flags the VFS cannot read.
+        int dirfd = (int)call.Arg(0);
+        bool virtualStart = process.Fds.TryGet(dirfd, out _) || dirfd == AT_FDCWD && process.VirtualCwd is not null;
+        bool whollyReal = !virtualStart && Locate(call, process, 0, 1, follow: true).Outcome?.Kind == OutcomeKind.PassThrough;
+        return whollyReal ? SyscallOutcome.PassThrough : SyscallOutcome.Fail(errno);
     }
 
-    private SyscallOutcome Open(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, int rawFlags, uint mode)
+    private SyscallOutcome Open(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, int rawFlags, uint mode,
+        ResolveFlags resolve = ResolveFlags.None)
     {
         var flags = (OpenFlags)rawFlags;
         bool create = flags.HasFlag(OpenFlags.Create), exclusive = create && flags.HasFlag(OpenFlags.Exclusive);
         bool follow = !flags.HasFlag(OpenFlags.NoFollow) && !exclusive;
-        var target = Locate(call, process, dirfdArgument, pathArgument, follow, wantDirectory: flags.HasFlag(OpenFlags.Directory));
+        var target = Locate(call, process, dirfdArgument, pathArgument, follow, wantDirectory: flags.HasFlag(OpenFlags.Directory), resolve: resolve);
         if (target.Outcome is { } done)
         {
             bool real = done.Kind is OutcomeKind.PassThrough or OutcomeKind.RedirectPath;
@@ -44,7 +44,12 @@ public sealed partial class VirtualFileSystem
         }
         var node = target.Node!;
         var mount = node.Mount!;
-        if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile) return Unsupported(call, Errno.EOPNOTSUPP);
+        if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile)
+        {
+            // The kernel looks the directory up first; then no provider makes a file without a name.
+            if (!node.Exists) return SyscallOutcome.Fail(Errno.ENOENT);
+            return node.Stat.Type == FileType.Directory ? Unsupported(call, Errno.EOPNOTSUPP) : SyscallOutcome.Fail(Errno.ENOTDIR);
+        }
         if (create && flags.HasFlag(OpenFlags.Directory)) return SyscallOutcome.Fail(Errno.EINVAL); // as Linux since 6.4
         bool pathOnly = flags.HasFlag(OpenFlags.Path);
         bool writing = flags.CanWrite();

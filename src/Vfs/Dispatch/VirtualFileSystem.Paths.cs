@@ -52,7 +52,9 @@ public sealed partial class VirtualFileSystem
     /// <param name="dirfdArgument">Index of the dirfd argument, or -1 for the classic calls (cwd-relative).</param>
     /// <param name="emptyPathMeansFd">AT_EMPTY_PATH was given: an empty path names the dirfd itself.</param>
     /// <param name="wantDirectory">Only a directory will do (chdir, O_DIRECTORY): see <see cref="PathResolver.Resolve"/>.</param>
-    private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false, bool wantDirectory = false)
+    /// <param name="resolve">openat2's RESOLVE_* flags.</param>
+    private Target Locate(ISyscall call, ProcessFiles process, int dirfdArgument, int pathArgument, bool follow, bool emptyPathMeansFd = false,
+        bool wantDirectory = false, ResolveFlags resolve = ResolveFlags.None)
     {
         int dirfd = dirfdArgument < 0 ? AT_FDCWD : (int)call.Arg(dirfdArgument);
         OpenFile? dirFile = process.Fds.TryGet(dirfd, out var d) ? d.File : null;
@@ -63,16 +65,9 @@ public sealed partial class VirtualFileSystem
             if (dirFile is null) return Target.Done(SyscallOutcome.PassThrough);
             return emptyPathMeansFd ? new Target(null, dirFile, null) : Target.Done(SyscallOutcome.Fail(Errno.ENOENT));
         }
-        if (MagicLink(call, process, path, out string rest) is { } linked)
-        {
-            // /proc/self/fd/N of a virtual fd names the virtual file, not the placeholder behind N. Following it
-            // reaches the file itself; the link itself (lstat) is the kernel's.
-            if (!follow && rest.Length == 0) return Target.Done(SyscallOutcome.PassThrough);
-            path = linked.Absolute + rest;
-        }
 
         string start;
-        if (path.StartsWith('/')) start = "/";
+        if (path.StartsWith('/') && !resolve.HasFlag(ResolveFlags.InRoot)) start = "/"; // under RESOLVE_IN_ROOT, "/" is the dirfd
         else if (dirFile is not null)
         {
             if (dirFile.Type != FileType.Directory) return Target.Done(SyscallOutcome.Fail(Errno.ENOTDIR));
@@ -82,14 +77,38 @@ public sealed partial class VirtualFileSystem
         else start = call.KernelPath(dirfd) ?? "";
         if (start.Length == 0 || !start.StartsWith('/')) return Target.Done(SyscallOutcome.PassThrough); // a bad or odd dirfd: the kernel's answer
 
-        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process), wantDirectory);
+        // /proc/self/fd/N of a virtual fd names the virtual file, not the placeholder behind N: following it reaches
+        // the file itself; the link itself (lstat) is the kernel's.
+        string? VirtualFileBehind(string real) =>
+            (real.StartsWith("/proc/", StringComparison.Ordinal) || real.StartsWith("/dev/", StringComparison.Ordinal)) &&
+            MagicLink(call, process, real, out string rest) is { } linked && rest.Length == 0 ? linked.Absolute : null;
+
+        var resolution = _resolver.Resolve(path, start, follow, () => Who(call, process), wantDirectory, resolve, VirtualFileBehind);
+        if (resolution.IsLeftToKernel) return Target.Done(SyscallOutcome.PassThrough);
+        // RESOLVE_CACHED: a name that does not exist is in no cache (tmpfs keeps no negative dentries either), so
+        // the program is to try again without the flag, as the kernel asks it to when a lookup would have to wait.
+        bool uncached = resolve.HasFlag(ResolveFlags.Cached) && (resolution.Error == Errno.ENOENT || resolution is { IsVirtual: true, Exists: false });
+        if (uncached) return Target.Done(SyscallOutcome.Fail(Errno.EAGAIN));
         if (resolution.Error != Errno.Ok) return Target.Done(SyscallOutcome.Fail(resolution.Error));
         if (!resolution.IsVirtual)
         {
             bool kernelCanFindIt = !resolution.PassedThroughMount && (path.StartsWith('/') || dirFile is null);
-            var outcome = kernelCanFindIt ? SyscallOutcome.PassThrough : SyscallOutcome.RedirectPath(pathArgument, resolution.Absolute + (resolution.TrailingSlash ? "/" : ""));
+            var outcome = kernelCanFindIt ? SyscallOutcome.PassThrough : SyscallOutcome.RedirectPath(pathArgument, KernelPathOf(resolution, start, resolve));
             return new Target(outcome, null, resolution); // the resolution tells where the real path led
         }
         return new Target(null, null, resolution);
+    }
+
+    /// <summary>
+    /// The real path a walk through a mount led to, as the kernel is to walk it from the same dirfd: absolute, or
+    /// under RESOLVE_BENEATH and RESOLVE_IN_ROOT relative to the starting directory (the root the kernel keeps the
+    /// rest of the walk in; a scoped walk that reached a real path started in a real directory and stayed below it).
+    /// </summary>
+    private static string KernelPathOf(Resolution real, string start, ResolveFlags resolve)
+    {
+        string path = real.Absolute;
+        if ((resolve & (ResolveFlags.Beneath | ResolveFlags.InRoot)) != 0 && PathText.IsWithin(real.Absolute, start, out string inside))
+            path = inside == "/" ? "." : inside[1..];
+        return real.TrailingSlash ? path + "/" : path;
     }
 }

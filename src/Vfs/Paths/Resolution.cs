@@ -11,5 +11,13 @@ public sealed record Resolution(Errno Error, Mount? Mount, string Inside, string
 {
     public bool IsVirtual => Mount is not null;
 
+    /// <summary>
+    /// A refusal the kernel makes too, before the path reaches any mount (an absolute path, or ".." above the
+    /// starting directory, under RESOLVE_BENEATH): the syscall goes to the kernel as the program wrote it.
+    /// </summary>
+    public bool IsLeftToKernel { get; private init; }
+
+    public static Resolution LeftToKernel { get; } = new(Errno.Ok, null, "", "", true, default, false, false) { IsLeftToKernel = true };
+
     public static Resolution Failed(Errno error) => new(error, null, "", "", false, default, false, false);
 }
