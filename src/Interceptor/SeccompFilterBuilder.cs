@@ -86,5 +86,19 @@ public static class SeccompFilterBuilder
         return [.. program];
     }
 
+    /// <summary>A filter stacked on one process that stops exactly these syscalls (and lets the others through).</summary>
+    public static SockFilter[] BuildForSyscalls(IEnumerable<int> numbers)
+    {
+        var program = new List<SockFilter>();
+        foreach (int number in numbers.Order())
+        {
+            program.Add(new(LdAbsW, 0, 0, NrOffset));
+            program.Add(new(JeqK, 0, 1, (uint)number));
+            program.Add(Return(Constants.SECCOMP_RET_TRACE));
+        }
+        program.Add(Return(Constants.SECCOMP_RET_ALLOW));
+        return [.. program];
+    }
+
     private static SockFilter Return(uint value) => new(RetK, 0, 0, value);
 }

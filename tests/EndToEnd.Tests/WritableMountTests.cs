@@ -238,6 +238,41 @@ public abstract class WritableMountTests
         """);
 
     [Fact]
+    public void Shared_mappings_belong_to_the_address_space_and_leave_no_lock_behind() => Check("""
+        cat > vm.c <<'C'
+        #define _GNU_SOURCE
+        #include <errno.h>
+        #include <fcntl.h>
+        #include <sched.h>
+        #include <signal.h>
+        #include <stdio.h>
+        #include <string.h>
+        #include <sys/file.h>
+        #include <sys/mman.h>
+        #include <sys/wait.h>
+        #include <unistd.h>
+        static char *map;
+        static char stack[1 << 16];
+        static int child(void *arg) { int fd = open("f", O_RDWR); map = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0); map[0] = 'C'; close(fd); return 0; }
+        int main(void) {
+            int fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0644); write(fd, "0123456789", 10); close(fd);
+            pid_t pid = clone(child, stack + sizeof stack, CLONE_VM | SIGCHLD, 0);
+            waitpid(pid, 0, 0);
+            map[1] = 'P';
+            char b[11] = {0}; fd = open("f", O_RDWR); pread(fd, b, 10, 0); printf("after the CLONE_VM child exited: %s\n", b);
+            pwrite(fd, "W", 1, 5); printf("the mapping sees a write: %.10s\n", map);
+            msync(map, 4096, MS_SYNC); munmap(map, 4096);
+            flock(fd, LOCK_EX); char *again = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0); again[2] = 'L'; munmap(again, 4096); close(fd);
+            fd = open("f", O_RDONLY); printf("flock after munmap and close: %d\n", flock(fd, LOCK_EX | LOCK_NB)); close(fd);
+            fd = open("f", O_RDWR | O_APPEND); char *appending = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            printf("shared writable through O_APPEND: %s\n", appending == MAP_FAILED ? strerror(errno) : "mapped"); appending[3] = 'A';
+            return 0;
+        }
+        C
+        gcc -o vm vm.c && ./vm && cat f; echo
+        """);
+
+    [Fact]
     public void Sqlite_in_wal_mode_shares_its_index_between_connections_and_processes() => Check("""
         sqlite3 w.db "pragma journal_mode=wal; create table t(a, b); with recursive c(x) as (select 1 union all select x+1 from c where x < 5000) insert into t select x, 'row ' || x from c;"
         python3 - <<'PY'

@@ -21,6 +21,9 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
     public SortedSet<int> KernelFds { get; init; } = [0, 1, 2];
 
+    /// <summary>Where the fake kernel mapped the file the VFS gave as <paramref name="fd"/>.</summary>
+    public static long AddressOf(long fd) => 0x7000_0000_0000 + (fd << 32);
+
     /// <summary>What the VFS gave the process to map in place of a virtual fd, by the fd it made.</summary>
     public Dictionary<long, ISharedFile> Shared { get; } = [];
 
@@ -55,7 +58,9 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
                 _slot.AsSpan(0, outcome.Length).CopyTo(_memory.AsSpan((int)(outcome.Destination - Base)));
                 return outcome.Result;
             case OutcomeKind.SubstituteFd:
-                return (long)outcome.Destination; // the fd the kernel would map: see Shared
+                long fd = (long)outcome.Destination; // what the kernel would map: see Shared
+                vfs.HandleExit(call, AddressOf(fd));
+                return fd;
             case OutcomeKind.Observe or OutcomeKind.PassThrough:
                 long result = RunInKernel(number, args);
                 if (outcome.Kind == OutcomeKind.Observe) vfs.HandleExit(call, result);
@@ -129,9 +134,9 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
 
         public long CreatePlaceholder(bool closeOnExec) => process.Allocate(VirtualFileSystem.VirtualFdFloor);
 
-        public long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue) => -(long)Errno.ENODEV; // no process to hand an fd to
+        public long ShareSnapshot(object key, long length, SnapshotReader read, bool executable, long from = 0, long to = long.MaxValue) => -(long)Errno.ENODEV; // no process to hand an fd to
 
-        public ISharedFile CreateSharedFile(string name) => new BytesFile();
+        public ISharedFile CreateSharedFile(string name) => new FakeSharedFile();
 
         public long ShareFile(ISharedFile file, bool writable)
         {
@@ -145,32 +150,5 @@ internal sealed class FakeProcess(VirtualFileSystem vfs, int pid)
         public string? KernelPath(int fd) => "/";
 
         public Credentials Credentials() => process.Who;
-    }
-
-    /// <summary>A memfd without the kernel: bytes in a growing array.</summary>
-    private sealed class BytesFile : ISharedFile
-    {
-        private byte[] _bytes = [];
-
-        public long Length
-        {
-            get => _bytes.Length;
-            set => Array.Resize(ref _bytes, (int)value);
-        }
-
-        public int Read(long offset, Span<byte> buffer)
-        {
-            int n = (int)Math.Clamp(_bytes.Length - offset, 0, buffer.Length);
-            _bytes.AsSpan((int)Math.Min(offset, _bytes.Length), n).CopyTo(buffer);
-            return n;
-        }
-
-        public void Write(long offset, ReadOnlySpan<byte> data)
-        {
-            if (offset + data.Length > _bytes.Length) Length = offset + data.Length;
-            data.CopyTo(_bytes.AsSpan((int)offset));
-        }
-
-        public void Dispose() => _bytes = [];
     }
 }

@@ -16,7 +16,7 @@ public class SharedMappingTests
 {
     private const long O_RDONLY = 0, O_RDWR = 2, O_APPEND = 0x400, AT_FDCWD = -100;
     private const long PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2;
-    private const int EACCES = 13;
+    private const int EACCES = 13, EINVAL = 22, ENODEV = 19, EOVERFLOW = 75;
     private static readonly string Digits = string.Concat(Enumerable.Repeat("0123456789", 1000));
     private readonly MemoryProvider _provider = new();
     private readonly VirtualFileSystem _vfs;
@@ -39,7 +39,7 @@ public class SharedMappingTests
         long fd = Open(_process, "/m/digits", O_RDWR);
         var mapping = Map(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 4096, length: 8192);
         _process.Call(Sys.close, fd).Should().Be(0, "a mapping outlives its fd");
-        mapping.Write(4096, "STORED"u8);
+        mapping.Store(4096, "STORED"u8);
 
         ReadAt(_process, "/m/digits", 4096, 10).Should().Be("STORED2345", "read(2) sees what a shared mapping stored");
         InProvider(4096, 10).Should().Be("6789012345", "nothing was written back yet");
@@ -66,29 +66,38 @@ public class SharedMappingTests
     }
 
     [Fact]
-    public void A_mapping_only_read_writes_nothing_back()
+    public void A_mapping_only_read_writes_nothing_back_and_undoes_no_change_made_elsewhere()
     {
         _provider.GetAttributes("/digits", out var before).Should().Be(Errno.Ok);
         long fd = Open(_process, "/m/digits", O_RDWR);
-        Map(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 16384);
-        _process.Call(Sys.msync, 0, 16384, 4).Should().Be(0);
+        long mapped = MapFd(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 16384);
+        _provider.Open("/digits", OpenFlags.ReadWrite, out var other).Should().Be(Errno.Ok);
+        _provider.Write(other, 0, "changed elsewhere"u8, out _).Should().Be(Errno.Ok); // another mount of the same files, say
+        _provider.Release(other);
+        _provider.GetAttributes("/digits", out before).Should().Be(Errno.Ok);
+        _process.Call(Sys.msync, FakeProcess.AddressOf(mapped), 16384, 4).Should().Be(0);
         _vfs.ProcessExited(100);
         _provider.GetAttributes("/digits", out var after).Should().Be(Errno.Ok);
         after.ModifyTime.Should().Be(before.ModifyTime, "unchanged bytes are not written back");
+        InProvider(0, 17).Should().Be("changed elsewhere", "a change the cache did not see is not undone");
     }
 
     [Fact]
     public void Msync_writes_back_and_a_forked_child_keeps_the_cache_after_its_parent_exits()
     {
         long fd = Open(_process, "/m/digits", O_RDWR);
-        var mapping = Map(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 4096);
-        mapping.Write(0, "A"u8);
-        _process.Call(Sys.msync, 0, 4096, 4).Should().Be(0);
+        long mapped = MapFd(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 4096);
+        var mapping = (FakeSharedFile)_process.Shared[mapped];
+        mapping.Store(0, "A"u8);
+        _process.Call(Sys.msync, FakeProcess.AddressOf(mapped) + 8192, 4096, 4).Should().Be(0);
+        InProvider(0, 2).Should().Be("01", "msync of another range writes nothing");
+        _process.Call(Sys.msync, FakeProcess.AddressOf(mapped), 4096, 4).Should().Be(0);
         InProvider(0, 2).Should().Be("A1");
 
         _vfs.ProcessStarted(200, 100);
         _vfs.ProcessExited(100);
-        mapping.Write(1, "B"u8); // the child's store: the mapping is the same memory
+        mapping.Store(1, "B"u8); // the child's store: the mapping is the same memory
+        InProvider(0, 3).Should().Be("A12", "the child still maps it: its stores are written back when it goes");
         var child = new FakeProcess(_vfs, 200);
         ReadAt(child, "/m/digits", 0, 3).Should().Be("AB2");
         _vfs.ProcessExited(200);
@@ -100,29 +109,74 @@ public class SharedMappingTests
     {
         long fd = Open(_process, "/m/digits", O_RDWR);
         var shared = Map(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 4096);
-        shared.Write(0, "xyz"u8);
+        shared.Store(0, "xyz"u8);
         var copy = Map(_process, fd, PROT_READ, MAP_PRIVATE, offset: 0, length: 4096);
         Text(copy, 0, 4).Should().Be("xyz3");
     }
 
     [Fact]
-    public void Writable_shared_mappings_need_an_fd_that_may_write_without_O_APPEND()
+    public void Writable_shared_mappings_need_an_fd_that_may_write_and_errnos_come_in_the_kernel_s_order()
     {
         long reader = Open(_process, "/m/digits", O_RDONLY);
         _process.Call(Sys.mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, reader, 0).Should().Be(-EACCES);
-        long appender = Open(_process, "/m/digits", O_RDWR | O_APPEND);
-        _process.Call(Sys.mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, appender, 0).Should().Be(-EACCES);
+        _process.Call(Sys.mmap, 0, 0, PROT_READ | PROT_WRITE, MAP_SHARED, reader, 0).Should().Be(-EINVAL, "a length of 0 is checked first");
+        _process.Call(Sys.mmap, 0, 4096, PROT_READ, MAP_SHARED, reader, -4096).Should().Be(-EOVERFLOW);
         _process.Call(Sys.mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, reader, 0).Should().NotBe(-EACCES, "private stores stay private");
+        long appender = Open(_process, "/m/digits", O_RDWR | O_APPEND);
+        _process.Call(Sys.mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, appender, 0).Should().BeGreaterThanOrEqualTo(0, "O_APPEND binds write(2), not mappings");
+        long directory = Open(_process, "/m", O_RDONLY);
+        _process.Call(Sys.mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, directory, 0).Should().Be(-EACCES, "the write check comes before ENODEV");
+        _process.Call(Sys.mmap, 0, 4096, PROT_READ, MAP_SHARED, directory, 0).Should().Be(-ENODEV);
+    }
+
+    [Fact]
+    public void A_process_sharing_the_address_space_keeps_the_mapping_when_the_one_that_made_it_exits()
+    {
+        _vfs.ProcessStarted(200, 100, sharesMemory: true); // vfork, clone(CLONE_VM)
+        var child = new FakeProcess(_vfs, 200) { KernelFds = [.. _process.KernelFds] };
+        long fd = Open(child, "/m/digits", O_RDWR);
+        var mapping = Map(child, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 4096);
+        _vfs.ProcessExited(200);
+        mapping.Store(0, "P"u8); // the parent's store, in the mapping the child made
+        ReadAt(_process, "/m/digits", 0, 2).Should().Be("P1");
+        _vfs.ProcessExited(100);
+        InProvider(0, 2).Should().Be("P1");
+    }
+
+    [Fact]
+    public void Closing_the_last_fd_of_a_file_no_process_maps_any_more_writes_back_and_drops_the_cache()
+    {
+        long fd = Open(_process, "/m/digits", O_RDWR);
+        var mapping = Map(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 4096);
+        mapping.Store(0, "Q"u8);
+        mapping.Mapped = false; // munmap
+        _process.Call(Sys.close, fd).Should().Be(0);
+        InProvider(0, 2).Should().Be("Q1", "the cache went at the close, and its stores with it");
+        _process.Call(Sys.flock, Open(_process, "/m/digits", O_RDONLY), 2 | 4).Should().Be(0, "no lock outlives the mapping");
+    }
+
+    [Fact]
+    public void Stores_past_the_end_of_the_file_never_become_file_data()
+    {
+        long fd = Open(_process, "/m/small", O_RDWR | 0x40);
+        _process.Call(Sys.write, fd, (long)_process.Put("0123456789"u8.ToArray()), 10).Should().Be(10);
+        var mapping = Map(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 0, length: 4096);
+        mapping.Store(100, "Z"u8); // within the last page, past the end: the kernel lets the program store there
+        _process.Call(Sys.pwrite64, fd, (long)_process.Put("end"u8.ToArray()), 3, 200).Should().Be(3);
+        ReadAt(_process, "/m/small", 100, 1).Should().Be("\0", "POSIX: modified bytes past the end are never written out");
     }
 
     private static long Open(FakeProcess process, string path, long flags) =>
         process.Call(Sys.openat, AT_FDCWD, (long)process.Put(path), flags, 0x1A4);
 
-    private static Mapping.ISharedFile Map(FakeProcess process, long fd, long protection, long flags, long offset, long length)
+    private static FakeSharedFile Map(FakeProcess process, long fd, long protection, long flags, long offset, long length) =>
+        (FakeSharedFile)process.Shared[MapFd(process, fd, protection, flags, offset, length)];
+
+    private static long MapFd(FakeProcess process, long fd, long protection, long flags, long offset, long length)
     {
         long mapped = process.Call(Sys.mmap, 0, length, protection, flags, fd, offset);
         mapped.Should().BeGreaterThanOrEqualTo(0);
-        return process.Shared[mapped];
+        return mapped;
     }
 
     private static string ReadAt(FakeProcess process, string path, long offset, int count)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using PtFs.Vfs.Mapping;
@@ -6,16 +7,18 @@ namespace PtFs.Cli.Mounting;
 
 /// <summary>
 /// An anonymous file in memory (close-on-exec) that traced processes open through /proc/TRACER/fd/N to map
-/// or run: a memfd that may be executed, or where the vm.memfd_noexec sysctl forbids that, an unlinked
-/// file in the temp directory.
+/// or run. Data is never executed, so its memfd is sealed against exec (which vm.memfd_noexec=2 demands);
+/// a program to run gets an executable memfd, or where that sysctl forbids one, an unlinked file in a
+/// temp directory that allows exec.
 /// </summary>
 internal sealed partial class Memfd : ISharedFile
 {
-    private const uint MFD_CLOEXEC = 1, MFD_EXEC = 0x10;
+    private const uint MFD_CLOEXEC = 1, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10;
     private const int EINVAL = 22, EACCES = 13, O_RDWR = 2, O_CLOEXEC = 0x80000, O_TMPFILE = 0x410000;
-    private static bool s_execFlagUnknown, s_memfdExecForbidden;
-
+    private const ulong ST_NOEXEC = 8;
+    private static bool s_sealFlagsUnknown; // before Linux 6.3: no MFD_EXEC or MFD_NOEXEC_SEAL, every memfd may run
     private readonly bool _tempFile;
+    private ulong? _inode;
 
     private Memfd(SafeFileHandle handle, bool tempFile)
     {
@@ -27,16 +30,45 @@ internal sealed partial class Memfd : ISharedFile
 
     public int Fd => (int)Handle.DangerousGetHandle();
 
-    public static Memfd Create(string name)
+    public static Memfd Create(string name, bool executable)
     {
-        int fd = s_memfdExecForbidden ? -1 : MemfdThatMayRun(name);
-        if (fd < 0)
+        int fd = SealedMemfd(name, executable ? MFD_EXEC : MFD_NOEXEC_SEAL);
+        if (fd >= 0) return new Memfd(new SafeFileHandle(fd, ownsHandle: true), tempFile: false);
+        return new Memfd(new SafeFileHandle(TempFileThatMayRun(), ownsHandle: true), tempFile: true);
+    }
+
+    // The memfd, or -1 when vm.memfd_noexec=2 refuses an executable one (EACCES).
+    private static int SealedMemfd(string name, uint seal)
+    {
+        int fd = s_sealFlagsUnknown ? -1 : memfd_create(name, MFD_CLOEXEC | seal);
+        if (fd >= 0) return fd;
+        int errno = s_sealFlagsUnknown ? EINVAL : Marshal.GetLastPInvokeError();
+        if (errno == EACCES && seal == MFD_EXEC) return -1;
+        if (errno != EINVAL) throw new IOException($"memfd_create failed: errno {errno}");
+        s_sealFlagsUnknown = true;
+        fd = memfd_create(name, MFD_CLOEXEC);
+        if (fd < 0) throw new IOException($"memfd_create failed: errno {Marshal.GetLastPInvokeError()}");
+        return fd;
+    }
+
+    private static int TempFileThatMayRun()
+    {
+        var tried = new List<string>();
+        foreach (string? dir in new[] { Environment.GetEnvironmentVariable("TMPDIR"), "/dev/shm", "/tmp", Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") })
         {
-            s_memfdExecForbidden = true;
-            fd = open(Path.GetTempPath(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0x1C0 /* 0700 */);
-            if (fd < 0) throw new IOException($"neither an executable memfd nor a temp file in {Path.GetTempPath()}: errno {Marshal.GetLastPInvokeError()}");
+            if (string.IsNullOrEmpty(dir) || tried.Contains(dir)) continue;
+            tried.Add(dir);
+            if (NoExec(dir)) continue;
+            int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0x1C0 /* 0700 */);
+            if (fd >= 0) return fd;
         }
-        return new Memfd(new SafeFileHandle(fd, ownsHandle: true), tempFile: s_memfdExecForbidden);
+        throw new IOException($"vm.memfd_noexec forbids running memfds, and none of {string.Join(", ", tried)} takes a temp file that may run");
+    }
+
+    private static unsafe bool NoExec(string dir)
+    {
+        byte* buffer = stackalloc byte[120]; // struct statvfs; f_flag is the 10th unsigned long
+        return statvfs(dir, buffer) != 0 || (((ulong*)buffer)[9] & ST_NOEXEC) != 0;
     }
 
     /// <summary>
@@ -50,21 +82,6 @@ internal sealed partial class Memfd : ISharedFile
         if (fd < 0) throw new IOException($"reopening a snapshot read-only failed: errno {Marshal.GetLastPInvokeError()}");
         Dispose();
         return new Memfd(new SafeFileHandle(fd, ownsHandle: true), tempFile: true);
-    }
-
-    // MFD_EXEC (Linux 6.3) keeps a memfd executable where vm.memfd_noexec=1 would seal it; older kernels
-    // reject the flag (EINVAL) and make every memfd executable; vm.memfd_noexec=2 refuses it (EACCES).
-    private static int MemfdThatMayRun(string name)
-    {
-        int fd = s_execFlagUnknown ? -1 : memfd_create(name, MFD_CLOEXEC | MFD_EXEC);
-        if (fd >= 0) return fd;
-        int errno = s_execFlagUnknown ? EINVAL : Marshal.GetLastPInvokeError();
-        if (errno == EACCES) return -1;
-        if (errno != EINVAL) throw new IOException($"memfd_create failed: errno {errno}");
-        s_execFlagUnknown = true;
-        fd = memfd_create(name, MFD_CLOEXEC);
-        if (fd < 0) throw new IOException($"memfd_create failed: errno {Marshal.GetLastPInvokeError()}");
-        return fd;
     }
 
     public long Length
@@ -90,13 +107,45 @@ internal sealed partial class Memfd : ISharedFile
 
     public void Write(long offset, ReadOnlySpan<byte> data) => RandomAccess.Write(Handle, data, offset);
 
+    /// <summary>A line of /proc/PID/maps names this memfd by its inode ("ADDR PERMS OFFSET DEV INODE /memfd:NAME (deleted)").</summary>
+    public bool IsMappedBy(int pid)
+    {
+        string inode = (_inode ??= Inode()).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length == 6 && fields[4] == inode && fields[5].StartsWith("/memfd:", StringComparison.Ordinal)) return true;
+            }
+        }
+        catch (IOException)
+        {
+            // the process is gone
+        }
+        return false;
+    }
+
     public void Dispose() => Handle.Dispose();
+
+    private unsafe ulong Inode()
+    {
+        byte* buffer = stackalloc byte[144]; // struct stat; st_ino follows st_dev
+        if (fstat(Fd, buffer) != 0) throw new IOException($"fstat of a memfd failed: errno {Marshal.GetLastPInvokeError()}");
+        return ((ulong*)buffer)[1];
+    }
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int memfd_create(string name, uint flags);
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statvfs(string path, byte* buffer);
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static unsafe partial int fstat(int fd, byte* buffer);
 
     [LibraryImport("libc.so.6", SetLastError = true)]
     private static partial int ftruncate(int fd, long length);

@@ -12,26 +12,26 @@ internal sealed class Snapshots : IDisposable
 {
     private const long Budget = 256L << 20;
     private const long Page = 4096;
-    private readonly LinkedList<(object Key, long From, long To, Memfd Memfd, long Length)> _recent = []; // newest first
+    private readonly LinkedList<(object Key, long From, long To, bool Executable, Memfd Memfd, long Length)> _recent = []; // newest first
 
     /// <summary>
     /// A memfd holding at least [<paramref name="from"/>, <paramref name="to"/>) of the snapshot
     /// <paramref name="key"/> names, made from <paramref name="read"/> if none does.
     /// </summary>
-    public Memfd For(object key, long length, SnapshotReader read, long from, long to)
+    public Memfd For(object key, long length, SnapshotReader read, long from, long to, bool executable)
     {
         from = Math.Clamp(from, 0, length) / Page * Page;
         to = Math.Clamp(to, from, length);
         for (var node = _recent.First; node is not null; node = node.Next)
         {
             var s = node.Value;
-            if (!s.Key.Equals(key) || s.From > from || s.To < to) continue;
+            if (!s.Key.Equals(key) || s.From > from || s.To < to || (executable && !s.Executable)) continue;
             _recent.Remove(node);
             _recent.AddFirst(node);
             return s.Memfd;
         }
-        var memfd = Create(length, read, from, to);
-        _recent.AddFirst((key, from, to, memfd, to - from));
+        var memfd = Create(length, read, from, to, executable);
+        _recent.AddFirst((key, from, to, executable, memfd, to - from));
         for (long total = _recent.Sum(s => s.Length); total > Budget && _recent.Count > 1; total -= _recent.Last!.Value.Length)
         {
             _recent.Last!.Value.Memfd.Dispose();
@@ -46,9 +46,9 @@ internal sealed class Snapshots : IDisposable
         _recent.Clear();
     }
 
-    private static Memfd Create(long length, SnapshotReader read, long from, long to)
+    private static Memfd Create(long length, SnapshotReader read, long from, long to, bool executable)
     {
-        var memfd = Memfd.Create("ptfs-mmap");
+        var memfd = Memfd.Create(executable ? "ptfs-exec" : "ptfs-mmap", executable);
         try
         {
             var chunk = new byte[Math.Clamp(to - from, 1, 1 << 20)];

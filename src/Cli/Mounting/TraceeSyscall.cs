@@ -43,10 +43,10 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
 
     public long CreatePlaceholder(bool closeOnExec) => placeholders.Create(context, closeOnExec);
 
-    public long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue) =>
-        context.OpenTracerFile(snapshots.For(key, length, read, from, to).Fd, O_CLOEXEC);
+    public long ShareSnapshot(object key, long length, SnapshotReader read, bool executable, long from = 0, long to = long.MaxValue) =>
+        context.OpenTracerFile(snapshots.For(key, length, read, from, to, executable).Fd, O_CLOEXEC);
 
-    public ISharedFile CreateSharedFile(string name) => Memfd.Create(name);
+    public ISharedFile CreateSharedFile(string name) => Memfd.Create(name, executable: false);
 
     public long ShareFile(ISharedFile file, bool writable) => context.OpenTracerFile(((Memfd)file).Fd, O_CLOEXEC | (writable ? O_RDWR : 0));
 

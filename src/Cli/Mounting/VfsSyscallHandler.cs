@@ -23,6 +23,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         _vfs = vfs;
         Policy = new SeccompPolicy(vfs.PathSyscalls, vfs.FdSyscalls, VirtualFileSystem.VirtualFdFloor);
         vfs.LowDescriptorVirtualized += TrapLowDescriptor;
+        vfs.SharedMappingMade += call => ((TraceeSyscall)call).Context.InstallFilter(SeccompFilterBuilder.BuildForSyscalls(vfs.OnDemandSyscalls), allThreads: true);
     }
 
     public override SeccompPolicy Policy { get; }
@@ -65,7 +66,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
 
     public override void OnProcessStart(TracedProcess process)
     {
-        _vfs.ProcessStarted(process.Pid, process.Parent?.Pid);
+        _vfs.ProcessStarted(process.Pid, process.Parent?.Pid, process.Parent is { } creator && AddressSpaces.Shared(creator.Pid, process.Pid));
         if (process.Parent is { } forkedFrom) _placeholders.Forked(forkedFrom.Pid, process.Pid);
         if (process.Parent is { } parent && _trappedLowFds.TryGetValue(parent.Pid, out var inherited)) _trappedLowFds[process.Pid] = [.. inherited];
     }

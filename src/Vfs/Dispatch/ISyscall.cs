@@ -36,9 +36,10 @@ public interface ISyscall
     /// Gives the process a read-only fd of its own for a snapshot of <paramref name="length"/> bytes that
     /// <paramref name="read"/> produces (a virtual file's contents, for mmap and exec); equal keys may share
     /// one snapshot. Only [<paramref name="from"/>, <paramref name="to"/>) is filled in (what an mmap maps),
-    /// the rest reads as zeros. The fd (close-on-exec), or -errno.
+    /// the rest reads as zeros. <paramref name="executable"/> for a program execveat will run. The fd
+    /// (close-on-exec), or -errno.
     /// </summary>
-    long ShareSnapshot(object key, long length, SnapshotReader read, long from = 0, long to = long.MaxValue);
+    long ShareSnapshot(object key, long length, SnapshotReader read, bool executable, long from = 0, long to = long.MaxValue);
 
     /// <summary>A new, empty file in memory the process can be given with <see cref="ShareFile"/>.</summary>
     Mapping.ISharedFile CreateSharedFile(string name);

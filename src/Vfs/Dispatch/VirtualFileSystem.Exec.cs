@@ -30,7 +30,7 @@ public sealed partial class VirtualFileSystem
         process.ExecutingVirtual = null; // set again below when this execve runs a program from a mount
         if (target.Outcome is { } done) return done;
         // What shared mappings stored is part of the program (and of its snapshot's key).
-        if ((target.File is { } open ? CacheOf(open) : target.Node is { Exists: true, Mount: not null } node ? CacheOf(node) : null) is { } cache) WriteBack(cache);
+        if ((target.File is { } open ? CacheOf(open) : target.Node is { Exists: true, Mount: not null } node ? CacheOf(node) : null) is { } cache) cache.WriteBack();
         if (!Executable(call, process, target, out var mount, out string inside, out var stat, out var refused)) return refused;
         var program = new VirtualProgram(target.File?.Absolute ?? target.Node!.Absolute, mount, target.File?.Inode ?? NodeInode(target.Node!));
         if (IsOpenForWriting(program.Mount, program.Inode)) return SyscallOutcome.Fail(Errno.ETXTBSY);
@@ -109,7 +109,7 @@ public sealed partial class VirtualFileSystem
     private static long Snapshot(ISyscall call, Mounts.Mount mount, string inside, OpenFile? file, FileStat stat)
     {
         var key = SnapshotKey.Of(mount, inside, stat);
-        return WithReadHandle(mount, inside, file, handle => call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(mount, handle, offset, buffer)));
+        return WithReadHandle(mount, inside, file, handle => call.ShareSnapshot(key, stat.Size, (offset, buffer) => ReadFully(mount, handle, offset, buffer), executable: true));
     }
 
     private static T WithReadHandle<T>(Mounts.Mount mount, string inside, OpenFile? file, Func<FileHandle, T> use)

@@ -130,10 +130,12 @@ public sealed partial class VirtualFileSystem
             if (errno != Errno.Ok) return errno;
             offset = stat.Size; // Linux appends even for pwrite on an O_APPEND file
         }
+        var cache = CacheOf(file);
+        cache?.Writing(offset, data.Length);
         var written = writable.Write(file.Handle, offset, data, out n);
         if (written != Errno.Ok) return written;
         Checked(n, data.Length, file.Handle);
-        CacheOf(file)?.Written(offset, data[..n]);
+        cache?.Written(offset, data[..n]);
         if (at is null) file.Offset = offset + n;
         return Errno.Ok;
     }
@@ -208,16 +210,18 @@ public sealed partial class VirtualFileSystem
         if (!file.Flags.CanWrite() || file.Type != FileType.Regular) return SyscallOutcome.Fail(Errno.EINVAL);
         if (size < 0) return SyscallOutcome.Fail(Errno.EINVAL);
         if (file.Mount.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
+        var cache = CacheOf(file);
+        cache?.Resizing(size);
         var errno = writable.SetSize(file.Handle, size);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        CacheOf(file)?.Resized(size);
+        cache?.Resized(size);
         return SyscallOutcome.Complete(0);
     }
 
     private SyscallOutcome Flush(OpenFile file)
     {
         if (file.Flags.HasFlag(OpenFlags.Path)) return SyscallOutcome.Fail(Errno.EBADF);
-        if (CacheOf(file) is { } cache) WriteBack(cache); // fsync covers what mappings stored, as on disk
+        CacheOf(file)?.WriteBack(); // fsync covers what mappings stored, as on disk
         var errno = file.Mount.Writable?.Flush(file.Handle) ?? Errno.Ok;
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }

@@ -72,8 +72,10 @@ public sealed partial class VirtualFileSystem
         var errno = file.Mount.Provider.GetAttributes(file.Handle, out var stat);
         if (errno == Errno.Ok && offset + length > stat.Size)
         {
+            var cache = CacheOf(file);
+            cache?.Resizing(offset + length);
             errno = writable.SetSize(file.Handle, offset + length);
-            if (errno == Errno.Ok) CacheOf(file)?.Resized(offset + length);
+            if (errno == Errno.Ok) cache?.Resized(offset + length);
         }
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }

@@ -169,9 +169,11 @@ public sealed partial class VirtualFileSystem
         if (node.Mount!.Writable is not { } writable) return SyscallOutcome.Fail(Errno.EROFS);
         if (!Permissions.Allows(node.Stat, who, Permissions.Write)) return SyscallOutcome.Fail(Errno.EACCES);
         if (IsRunning(node.Mount, NodeInode(node))) return SyscallOutcome.Fail(Errno.ETXTBSY);
+        var cache = CacheOf(node);
+        cache?.Resizing(size);
         var errno = writable.SetSize(node.Inside, size);
         if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
-        CacheOf(node)?.Resized(size);
+        cache?.Resized(size);
         return SyscallOutcome.Complete(0);
     }
 

@@ -93,6 +93,7 @@ public sealed partial class VirtualFileSystem
                 if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
                 if (truncating)
                 {
+                    CacheOf(node)?.Resizing(0);
                     errno = mount.Writable!.SetSize(handle, 0);
                     if (errno != Errno.Ok)
                     {

@@ -14,6 +14,6 @@ public sealed partial class VirtualFileSystem
 
     /// <summary>An fd that may write, or a shared mapping made through one (it keeps its file open).</summary>
     private bool IsOpenForWriting(Mount mount, ulong inode) =>
-        _pageCaches.TryGetValue((mount, inode), out var cache) && cache.Writer is not null
+        _pageCaches.TryGetValue((mount, inode), out var cache) && cache.Writable
         || _processes.Values.Any(p => p.Fds.Files.Any(f => f.Mount == mount && f.Inode == inode && f.Flags.CanWrite() && !f.Flags.HasFlag(OpenFlags.Path)));
 }

@@ -15,6 +15,12 @@ public sealed partial class VirtualFileSystem
     /// <summary>Virtual descriptors are real placeholder fds from here up, so the filter can tell them apart.</summary>
     public const int VirtualFdFloor = 512;
 
+    /// <summary>Where a handler's fd argument would be: the syscall stops always (it takes a path).</summary>
+    private const int Always = -1;
+
+    /// <summary>Where a handler's fd argument would be: the syscall stops only in processes the VFS asked it for.</summary>
+    private const int OnDemand = -2;
+
     private delegate SyscallOutcome Handler(ISyscall call, ProcessFiles process);
 
     private readonly Dictionary<int, (Handler Handle, int FdArgument, string Treatment)> _handlers = [];
@@ -22,6 +28,7 @@ public sealed partial class VirtualFileSystem
     private readonly Dictionary<int, Func<ISyscall, long, long>> _pendingExits = [];
     private readonly HashSet<int> _warned = [];
     private readonly PathResolver _resolver;
+    private int _lastSpace; // address spaces are numbered: a pid may outlive its first one (exec)
     private readonly ILogger _log;
 
     public VirtualFileSystem(MountTable mounts, ILogger? logger = null)
@@ -45,29 +52,35 @@ public sealed partial class VirtualFileSystem
     public MountTable Mounts { get; }
 
     /// <summary>Syscalls that must always stop: they take a path (or change the cwd).</summary>
-    public IEnumerable<int> PathSyscalls => _handlers.Where(h => h.Value.FdArgument < 0).Select(h => h.Key);
+    public IEnumerable<int> PathSyscalls => _handlers.Where(h => h.Value.FdArgument == Always).Select(h => h.Key);
 
     /// <summary>Syscalls that stop only on a virtual fd: number to the index of the fd argument.</summary>
     public IReadOnlyDictionary<int, int> FdSyscalls => _handlers.Where(h => h.Value.FdArgument >= 0).ToDictionary(h => h.Key, h => h.Value.FdArgument);
 
-    /// <summary>A process appeared: a fork copies its parent's descriptors and cwd (threads share theirs).</summary>
-    public void ProcessStarted(int pid, int? parentPid)
+    /// <summary>
+    /// A process appeared: a fork copies its parent's descriptors and cwd (threads share theirs), and its
+    /// address space unless the clone shared it (CLONE_VM: vfork, posix_spawn).
+    /// </summary>
+    public void ProcessStarted(int pid, int? parentPid, bool sharesMemory = false)
     {
-        if (parentPid is { } parent && _processes.TryGetValue(parent, out var from))
-            _processes[pid] = new ProcessFiles(pid, from.Fds.Fork())
-            {
-                VirtualCwd = from.VirtualCwd,
-                VirtualExe = from.VirtualExe,
-                MountListings = from.MountListings.ToDictionary(l => l.Key, l => new MountListing(l.Value.Absolute) { Listed = l.Value.Listed }),
-            };
-        if (parentPid is { } mapper) MappingsInherited(mapper, pid);
+        if (parentPid is not { } parent || !_processes.TryGetValue(parent, out var from)) return;
+        var child = _processes[pid] = new ProcessFiles(pid, from.Fds.Fork())
+        {
+            VirtualCwd = from.VirtualCwd,
+            VirtualExe = from.VirtualExe,
+            MountListings = from.MountListings.ToDictionary(l => l.Key, l => new MountListing(l.Value.Absolute) { Listed = l.Value.Listed }),
+            Space = sharesMemory ? from.Space : ++_lastSpace,
+            TrapsMsync = from.TrapsMsync, // seccomp filters are inherited
+        };
+        if (!sharesMemory) MappingsInherited(from.Space, child.Space);
     }
 
     /// <summary>A process image was replaced: close-on-exec descriptors are gone (the kernel closed the placeholders).</summary>
     public void ProcessExecuted(int pid)
     {
-        MappingsGone(pid);
         if (!_processes.TryGetValue(pid, out var process)) return;
+        LeaveSpace(process);
+        process.Space = ++_lastSpace; // exec made a new address space
         foreach (int fd in process.Fds.Numbers(onlyCloseOnExec: true)) Close(process, fd);
         (process.VirtualExe, process.ExecutingVirtual) = (process.ExecutingVirtual, null);
         process.MountListings.Clear(); // directory fds rarely survive exec; a stale one must not list mount points
@@ -80,8 +93,8 @@ public sealed partial class VirtualFileSystem
 
     public void ProcessExited(int pid)
     {
-        MappingsGone(pid);
         if (!_processes.Remove(pid, out var process)) return;
+        LeaveSpace(process);
         foreach (int fd in process.Fds.Numbers()) Close(process, fd);
         _recordLocks.Release(new ProcessLockOwner(pid));
         _lockWaits.Stopped(new ProcessLockOwner(pid));
@@ -128,11 +141,17 @@ public sealed partial class VirtualFileSystem
 
     private ProcessFiles ProcessOf(int pid)
     {
-        if (!_processes.TryGetValue(pid, out var process)) _processes[pid] = process = new ProcessFiles(pid, new FdTable());
+        if (!_processes.TryGetValue(pid, out var process)) _processes[pid] = process = new ProcessFiles(pid, new FdTable()) { Space = ++_lastSpace };
         return process;
     }
 
-    private void Register(int number, Handler handler, int fdArgument = -1, string treatment = "served") =>
+    /// <summary>The process leaves its address space (exit, exec): the space's mappings go with its last process.</summary>
+    private void LeaveSpace(ProcessFiles process)
+    {
+        if (!_processes.Values.Any(p => p != process && p.Space == process.Space)) SpaceGone(process.Space);
+    }
+
+    private void Register(int number, Handler handler, int fdArgument = Always, string treatment = "served") =>
         _handlers[number] = (handler, fdArgument, treatment);
 
     /// <summary>
@@ -170,8 +189,16 @@ public sealed partial class VirtualFileSystem
     /// Every syscall the VFS looks at: when it stops (fd argument, or -1 for always), and what virtual files
     /// get: served, a plain file's errno, refused with an errno and a warning, or only watched.
     /// </summary>
-    public IEnumerable<(int Number, int FdArgument, string Treatment)> Coverage =>
-        _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument, h.Value.Treatment));
+    public IEnumerable<(int Number, string Stops, string Treatment)> Coverage =>
+        _handlers.OrderBy(h => h.Key).Select(h => (h.Key, h.Value.FdArgument switch
+        {
+            Always => "always",
+            OnDemand => "in processes that asked for it",
+            int fd => $"on a virtual fd (argument {fd})",
+        }, h.Value.Treatment));
+
+    /// <summary>Syscalls that stop only in a process once <see cref="SharedMappingMade"/> asked for it.</summary>
+    public IEnumerable<int> OnDemandSyscalls => _handlers.Where(h => h.Value.FdArgument == OnDemand).Select(h => h.Key);
 
     /// <summary>
     /// The ids of the process, read once until something may have changed them (the umask in them is not
@@ -215,6 +242,7 @@ public sealed partial class VirtualFileSystem
         if (last is null) return;
         ReleaseLocksOf(last);
         ReleaseHandle(last);
+        PruneCacheOf(last);
     }
 
     /// <summary>The last descriptor of an open file is gone: the provider hears of it once (O_PATH opens never reached it).</summary>

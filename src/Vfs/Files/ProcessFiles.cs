@@ -16,6 +16,12 @@ public sealed class ProcessFiles(int pid, FdTable fds)
 
     public FdTable Fds { get; } = fds;
 
+    /// <summary>Its address space, as the VFS numbers them: processes made with CLONE_VM share one, exec makes a new one.</summary>
+    public int Space { get; set; }
+
+    /// <summary>Whether its msync calls stop (a filter was stacked on it at its first shared mapping of a virtual file).</summary>
+    public bool TrapsMsync { get; set; }
+
     /// <summary>The program the process runs when it came from a mount (its path is what /proc/self/exe names), else null.</summary>
     public VirtualProgram? VirtualExe { get; set; }
 

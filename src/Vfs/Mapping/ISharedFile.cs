@@ -13,4 +13,7 @@ public interface ISharedFile : IDisposable
     int Read(long offset, Span<byte> buffer);
 
     void Write(long offset, ReadOnlySpan<byte> data);
+
+    /// <summary>Whether process <paramref name="pid"/> still maps it (munmap is not trapped: this asks /proc/PID/maps).</summary>
+    bool IsMappedBy(int pid);
 }
