@@ -36,8 +36,12 @@ public sealed partial class VirtualFileSystem
     private static Errno CheckReadable(OpenFile file) =>
         !file.Flags.CanRead() ? Errno.EBADF : file.Type == FileType.Directory ? Errno.EISDIR : Errno.Ok;
 
-    /// <summary>The last read each thread got through the copy stub that moved a file offset, in case the copy faults.</summary>
-    private readonly Dictionary<int, (OpenFile File, int Length)> _payloadReads = [];
+    /// <summary>
+    /// The last read each thread got through the copy stub, when it moved a file offset, in case the copy
+    /// faults. A pread through the stub removes its thread's entry, so that its fault moves no offset; an
+    /// exiting process takes its threads' entries with it.
+    /// </summary>
+    private readonly Dictionary<int, (int Pid, OpenFile File, int Length)> _payloadReads = [];
 
     /// <summary>The copy stub could deliver only <paramref name="copied"/> bytes of the thread's last read: the offset moves back.</summary>
     public void PayloadFaulted(int tid, long copied)
@@ -68,11 +72,9 @@ public sealed partial class VirtualFileSystem
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             outcome = SyscallOutcome.Complete(n);
         }
-        if (at is null)
-        {
-            file.Offset = offset + n;
-            if (outcome.Kind == OutcomeKind.CompleteWithPayload) _payloadReads[call.Tid] = (file, n);
-        }
+        if (at is null) file.Offset = offset + n;
+        if (at is null && outcome.Kind == OutcomeKind.CompleteWithPayload) _payloadReads[call.Tid] = (call.Pid, file, n);
+        else _payloadReads.Remove(call.Tid);
         return outcome;
     }
 

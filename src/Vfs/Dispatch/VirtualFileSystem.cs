@@ -80,6 +80,7 @@ public sealed partial class VirtualFileSystem
     {
         if (!_processes.Remove(pid, out var process)) return;
         foreach (int fd in process.Fds.Numbers()) Close(process, fd);
+        foreach (var (tid, read) in _payloadReads) if (read.Pid == pid) _payloadReads.Remove(tid);
         _recordLocks.Release(new ProcessLockOwner(pid));
         _lockWaits.Stopped(new ProcessLockOwner(pid));
     }
