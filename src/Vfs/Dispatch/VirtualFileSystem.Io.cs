@@ -85,7 +85,10 @@ public sealed partial class VirtualFileSystem
     private static int Checked(int n, int asked, FileHandle handle) =>
         (uint)n <= (uint)asked ? n : throw new FsException(Errno.EIO, $"{handle.Path}: the provider reported {n} bytes for a request of {asked}");
 
-    /// <summary>Reads with a buffer of the tracer's and writes it to the program (large reads, no region).</summary>
+    /// <summary>
+    /// Reads with a buffer of the tracer's and writes it to the program (large reads, no region); a buffer that
+    /// ends early gets the bytes up to its end, as from the kernel's copy.
+    /// </summary>
     private static Errno ReadThrough(ISyscall call, OpenFile file, long offset, ulong buffer, int count, out int n)
     {
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
@@ -93,8 +96,9 @@ public sealed partial class VirtualFileSystem
         {
             var errno = file.Mount.Provider.Read(file.Handle, offset, rented.AsSpan(0, count), out n);
             if (errno != Errno.Ok) return errno;
-            Checked(n, count, file.Handle);
-            return call.WriteMemory(buffer, rented.AsSpan(0, n));
+            if (Checked(n, count, file.Handle) == 0) return Errno.Ok;
+            n = call.WriteMemoryPrefix(buffer, rented.AsSpan(0, n));
+            return n > 0 ? Errno.Ok : Errno.EFAULT;
         }
         finally
         {
@@ -112,8 +116,9 @@ public sealed partial class VirtualFileSystem
         var data = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, Math.Min(count, int.MaxValue - 4095)));
         try
         {
-            int length = (int)Math.Min(count, data.Length);
-            if (call.ReadMemory(buffer, data.AsSpan(0, length)) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+            // A buffer that runs into an unmapped page is written up to it, as the kernel's copy would.
+            int length = call.ReadMemoryPrefix(buffer, data.AsSpan(0, (int)Math.Min(count, data.Length)));
+            if (length == 0) return SyscallOutcome.Fail(Errno.EFAULT);
             var errno = WriteAt(file, writable, at, data.AsSpan(0, length), out int n);
             return errno != Errno.Ok ? SyscallOutcome.Fail(errno) : SyscallOutcome.Complete(n);
         }
