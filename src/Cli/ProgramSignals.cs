@@ -5,8 +5,9 @@ namespace PtFs.Cli;
 
 /// <summary>
 /// While the program runs, ptfs must outlive the signals meant for the program. Ctrl-C and Ctrl-\ reach the
-/// program directly from the terminal (same process group), so ptfs only ignores them; a SIGTERM sent to
-/// ptfs is passed on to the program, which decides when to end. ptfs ends when the program does.
+/// program directly from the terminal (same process group), so ptfs only ignores them; a SIGTERM or SIGHUP
+/// sent to ptfs is passed on to the program, which decides when to end, as a shell passes SIGHUP on to its
+/// jobs. ptfs ends when the program does, after writing back what it wrote (see MountCommand).
 /// </summary>
 internal sealed class ProgramSignals : IDisposable
 {
@@ -22,6 +23,11 @@ internal sealed class ProgramSignals : IDisposable
             {
                 c.Cancel = true;
                 tracer.SignalProgram(15);
+            }),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+            {
+                c.Cancel = true;
+                tracer.SignalProgram(1);
             }),
         ];
     }

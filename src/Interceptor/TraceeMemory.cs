@@ -40,7 +40,8 @@ public static unsafe class TraceeMemory
 
     /// <summary>
     /// Reads a NUL-terminated string of at most <paramref name="maxBytes"/> bytes, page by page so that a
-    /// string ending just before an unmapped page is still read. Null when the address is unreadable;
+    /// string ending just before an unmapped page is still read. Null when memory ends before the NUL (the
+    /// kernel's EFAULT: a name that runs into an unmapped page is no name, not a shorter one);
     /// <paramref name="truncated"/> when no NUL came within the limit.
     /// </summary>
     public static byte[]? ReadCString(int pid, ulong address, int maxBytes, out bool truncated)
@@ -53,7 +54,7 @@ public static unsafe class TraceeMemory
         {
             int chunk = (int)Math.Min((ulong)(PageSize - (int)(at % PageSize)), (ulong)(maxBytes - collected.Length));
             long n = Read(pid, at, buffer.AsSpan(0, chunk));
-            if (n <= 0) return collected.Length == 0 ? null : collected.ToArray();
+            if (n <= 0) return null;
             int nul = buffer.AsSpan(0, (int)n).IndexOf((byte)0);
             if (nul >= 0)
             {

@@ -72,13 +72,14 @@ internal static class MountCommand
         using var services = collection.BuildServiceProvider();
 
         var table = new MountTable();
+        ProgramSignals? signals = null;
         try
         {
             Mount(table, services, requests, loggers);
             var vfs = new VirtualFileSystem(table, loggers.CreateLogger<VirtualFileSystem>());
             using var region = new SharedRegion();
             var tracer = new Tracer(new VfsSyscallHandler(vfs), region, loggers.CreateLogger<Tracer>());
-            using var signals = new ProgramSignals(tracer);
+            signals = new ProgramSignals(tracer);
             int status;
             try
             {
@@ -100,6 +101,9 @@ internal static class MountCommand
                 try { (mount.Provider as IDisposable)?.Dispose(); }
                 catch (Exception e) { Console.Error.WriteLine($"ptfs: the {mount.Name} provider at {mount.Point} failed to close: {e.Message}"); }
             }
+            // Only now: the Ctrl-C or SIGHUP that ended the program reaches ptfs too, perhaps only after the
+            // program's death, and must not cut short the write-back of what the program wrote.
+            signals?.Dispose();
         }
     }
 

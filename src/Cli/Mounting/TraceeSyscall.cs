@@ -36,8 +36,12 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
     public Errno ReadMemory(ulong address, Span<byte> destination) =>
         destination.IsEmpty || context.ReadMemory(address, destination) == destination.Length ? Errno.Ok : Errno.EFAULT;
 
+    public int ReadMemoryPrefix(ulong address, Span<byte> destination) => (int)Math.Max(0, context.ReadMemory(address, destination));
+
     public Errno WriteMemory(ulong address, ReadOnlySpan<byte> source) =>
         source.IsEmpty || context.WriteMemory(address, source) == source.Length ? Errno.Ok : Errno.EFAULT;
+
+    public int WriteMemoryPrefix(ulong address, ReadOnlySpan<byte> source) => (int)Math.Max(0, context.WriteMemory(address, source));
 
     public bool TryGetPayloadBuffer(out Span<byte> buffer) => context.TryGetPayloadBuffer(out buffer);
 

@@ -20,8 +20,20 @@ public interface ISyscall
     /// <summary>All of it or EFAULT.</summary>
     Errno ReadMemory(ulong address, Span<byte> destination);
 
+    /// <summary>
+    /// What write(2) takes from a buffer that ends early: its bytes up to the first page that cannot be read.
+    /// The count; 0 when not even the first byte can be (EFAULT).
+    /// </summary>
+    int ReadMemoryPrefix(ulong address, Span<byte> destination) => ReadMemory(address, destination) == Errno.Ok ? destination.Length : 0;
+
     /// <summary>All of it or EFAULT.</summary>
     Errno WriteMemory(ulong address, ReadOnlySpan<byte> source);
+
+    /// <summary>
+    /// What read(2) delivers into a buffer that ends early: the bytes up to the first page that cannot be
+    /// written. The count; 0 when not even the first byte can be (EFAULT).
+    /// </summary>
+    int WriteMemoryPrefix(ulong address, ReadOnlySpan<byte> source) => WriteMemory(address, source) == Errno.Ok ? source.Length : 0;
 
     /// <summary>The fast path's buffer (the thread's slot of the shared region), when the process has one.</summary>
     bool TryGetPayloadBuffer(out Span<byte> buffer);

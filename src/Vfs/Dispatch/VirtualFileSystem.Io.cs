@@ -36,8 +36,12 @@ public sealed partial class VirtualFileSystem
     private static Errno CheckReadable(OpenFile file) =>
         !file.Flags.CanRead() ? Errno.EBADF : file.Type == FileType.Directory ? Errno.EISDIR : Errno.Ok;
 
-    /// <summary>The last read each thread got through the copy stub that moved a file offset, in case the copy faults.</summary>
-    private readonly Dictionary<int, (OpenFile File, int Length)> _payloadReads = [];
+    /// <summary>
+    /// The last read each thread got through the copy stub, when it moved a file offset, in case the copy
+    /// faults. A pread through the stub removes its thread's entry, so that its fault moves no offset; an
+    /// exiting process takes its threads' entries with it.
+    /// </summary>
+    private readonly Dictionary<int, (int Pid, OpenFile File, int Length)> _payloadReads = [];
 
     /// <summary>The copy stub could deliver only <paramref name="copied"/> bytes of the thread's last read: the offset moves back.</summary>
     public void PayloadFaulted(int tid, long copied)
@@ -67,11 +71,9 @@ public sealed partial class VirtualFileSystem
             if (errno != Errno.Ok) return SyscallOutcome.Fail(errno);
             outcome = SyscallOutcome.Complete(n);
         }
-        if (at is null)
-        {
-            file.Offset = offset + n;
-            if (outcome.Kind == OutcomeKind.CompleteWithPayload) _payloadReads[call.Tid] = (file, n);
-        }
+        if (at is null) file.Offset = offset + n;
+        if (at is null && outcome.Kind == OutcomeKind.CompleteWithPayload) _payloadReads[call.Tid] = (call.Pid, file, n);
+        else _payloadReads.Remove(call.Tid);
         return outcome;
     }
 
@@ -82,7 +84,10 @@ public sealed partial class VirtualFileSystem
     private static int Checked(int n, int asked, FileHandle handle) =>
         (uint)n <= (uint)asked ? n : throw new FsException(Errno.EIO, $"{handle.Path}: the provider reported {n} bytes for a request of {asked}");
 
-    /// <summary>Reads with a buffer of the tracer's and writes it to the program (large reads, no region).</summary>
+    /// <summary>
+    /// Reads with a buffer of the tracer's and writes it to the program (large reads, no region); a buffer that
+    /// ends early gets the bytes up to its end, as from the kernel's copy.
+    /// </summary>
     private Errno ReadThrough(ISyscall call, OpenFile file, long offset, ulong buffer, int count, out int n)
     {
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
@@ -90,7 +95,9 @@ public sealed partial class VirtualFileSystem
         {
             var errno = ReadContent(file, offset, rented.AsSpan(0, count), out n);
             if (errno != Errno.Ok) return errno;
-            return call.WriteMemory(buffer, rented.AsSpan(0, n));
+            if (n == 0) return Errno.Ok;
+            n = call.WriteMemoryPrefix(buffer, rented.AsSpan(0, n));
+            return n > 0 ? Errno.Ok : Errno.EFAULT;
         }
         finally
         {
@@ -108,8 +115,9 @@ public sealed partial class VirtualFileSystem
         var data = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, Math.Min(count, int.MaxValue - 4095)));
         try
         {
-            int length = (int)Math.Min(count, data.Length);
-            if (call.ReadMemory(buffer, data.AsSpan(0, length)) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+            // A buffer that runs into an unmapped page is written up to it, as the kernel's copy would.
+            int length = call.ReadMemoryPrefix(buffer, data.AsSpan(0, (int)Math.Min(count, data.Length)));
+            if (length == 0) return SyscallOutcome.Fail(Errno.EFAULT);
             var errno = WriteAt(file, writable, at, data.AsSpan(0, length), out int n);
             return errno != Errno.Ok ? SyscallOutcome.Fail(errno) : SyscallOutcome.Complete(n);
         }

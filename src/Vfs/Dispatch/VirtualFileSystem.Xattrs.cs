@@ -71,13 +71,14 @@ public sealed partial class VirtualFileSystem
     {
         if (XattrTarget(call, target, out var mount, out string path, out string name) is { } early) return early;
         if (mount.Writable is null) return SyscallOutcome.Fail(Errno.EROFS);
-        if (mount.Provider is not IExtendedAttributes xattrs) return SyscallOutcome.Fail(Errno.EOPNOTSUPP);
         long size = (long)call.Arg(3);
         int flags = (int)call.Arg(4);
         if (size > XattrSizeMax || size < 0) return SyscallOutcome.Fail(Errno.E2BIG);
         if ((flags & ~3) != 0) return SyscallOutcome.Fail(Errno.EINVAL);
         var value = new byte[size];
         if (call.ReadMemory(call.Arg(2), value) != Errno.Ok) return SyscallOutcome.Fail(Errno.EFAULT);
+        // The kernel copies the value in before it asks the filesystem, so a bad pointer is EFAULT even there.
+        if (mount.Provider is not IExtendedAttributes xattrs) return SyscallOutcome.Fail(Errno.EOPNOTSUPP);
         var errno = xattrs.SetAttribute(path, name, value, (XattrFlags)flags);
         return errno == Errno.Ok ? SyscallOutcome.Complete(0) : SyscallOutcome.Fail(errno);
     }

@@ -96,6 +96,7 @@ public sealed partial class VirtualFileSystem
         if (!_processes.Remove(pid, out var process)) return;
         LeaveSpace(process);
         foreach (int fd in process.Fds.Numbers()) Close(process, fd);
+        foreach (var (tid, read) in _payloadReads) if (read.Pid == pid) _payloadReads.Remove(tid);
         _recordLocks.Release(new ProcessLockOwner(pid));
         _lockWaits.Stopped(new ProcessLockOwner(pid));
     }
@@ -245,14 +246,29 @@ public sealed partial class VirtualFileSystem
         PruneCacheOf(last);
     }
 
-    /// <summary>The last descriptor of an open file is gone: the provider hears of it once (O_PATH opens never reached it).</summary>
-    private static void ReleaseHandle(OpenFile file)
+    /// <summary>
+    /// The last descriptor of an open file is gone: the provider hears of it once (O_PATH opens never reached it).
+    /// Release has no way to fail, so a provider that throws from it gets a log line and nothing else: the
+    /// close still reaches the kernel, and an exiting process's other files are still released.
+    /// </summary>
+    private void ReleaseHandle(OpenFile file)
     {
-        if (!file.Flags.HasFlag(OpenFlags.Path)) file.Mount.Provider.Release(file.Handle);
+        if (file.Flags.HasFlag(OpenFlags.Path)) return;
+        try
+        {
+            file.Mount.Provider.Release(file.Handle);
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailure(_log, file.Absolute, e);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "provider failed on syscall {Number} of process {Pid}; the program gets EIO")]
     private static partial void LogProviderFailure(ILogger logger, int number, int pid, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "provider failed to release {Path}; the file is closed all the same")]
+    private static partial void LogReleaseFailure(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "syscall {Number} of process {Pid} gets EIO: {Reason}")]
     private static partial void LogProviderError(ILogger logger, int number, int pid, string reason);
