@@ -151,7 +151,7 @@ public sealed partial class VirtualFileSystem
 
     private void ReleaseHandle(Mount mount, FileHandle handle, OpenFile? lent)
     {
-        if (lent is null) mount.Provider.Release(handle);
+        if (lent is null) ReleaseHandle(mount, handle, handle.Path);
         else if (lent.DropReference())
         {
             ReleaseLocksOf(lent);

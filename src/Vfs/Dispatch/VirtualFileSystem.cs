@@ -253,14 +253,18 @@ public sealed partial class VirtualFileSystem
     /// </summary>
     private void ReleaseHandle(OpenFile file)
     {
-        if (file.Flags.HasFlag(OpenFlags.Path)) return;
+        if (!file.Flags.HasFlag(OpenFlags.Path)) ReleaseHandle(file.Mount, file.Handle, file.Absolute);
+    }
+
+    private void ReleaseHandle(Mounts.Mount mount, FileHandle handle, string path)
+    {
         try
         {
-            file.Mount.Provider.Release(file.Handle);
+            mount.Provider.Release(handle);
         }
         catch (Exception e)
         {
-            LogReleaseFailure(_log, file.Absolute, e);
+            LogReleaseFailure(_log, path, e);
         }
     }
 
