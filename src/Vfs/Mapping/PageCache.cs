@@ -126,31 +126,20 @@ public sealed class PageCache(ISharedFile shared, IWritableFileSystemProvider? p
     public void WriteBack(long from = 0, long to = long.MaxValue)
     {
         if (!Writable || provider is null) return; // only a writable mapping can store
-        long length = Shared.Length;
-        var chunk = ArrayPool<byte>.Shared.Rent(Chunk);
-        try
+        EachChunk(from, to, (index, start, bytes) =>
         {
-            foreach (long index in ChunksIn(from, Math.Min(to, length)))
+            ulong hash = XxHash3.HashToUInt64(bytes);
+            if (_agreed.TryGetValue(index, out ulong agreed) && agreed == hash) return;
+            foreach (var (f, t) in _filled.All)
             {
-                long start = index * Chunk;
-                int n = Shared.Read(start, chunk.AsSpan(0, (int)Math.Min(Chunk, length - start)));
-                ulong hash = XxHash3.HashToUInt64(chunk.AsSpan(0, n));
-                if (_agreed.TryGetValue(index, out ulong agreed) && agreed == hash) continue;
-                foreach (var (f, t) in _filled.All)
-                {
-                    long s = Math.Max(f, start), e = Math.Min(t, start + n);
-                    if (s >= e) continue;
-                    var errno = provider.Write(Handle, s, chunk.AsSpan((int)(s - start), (int)(e - s)), out int written);
-                    if (errno != Errno.Ok || written != e - s)
-                        throw new FsException(errno == Errno.Ok ? Errno.EIO : errno, $"writing what a mapping of {Handle.Path} stored: {errno}");
-                }
-                _agreed[index] = hash;
+                long s = Math.Max(f, start), e = Math.Min(t, start + bytes.Length);
+                if (s >= e) continue;
+                var errno = provider.Write(Handle, s, bytes[(int)(s - start)..(int)(e - start)], out int written);
+                if (errno != Errno.Ok || written != e - s)
+                    throw new FsException(errno == Errno.Ok ? Errno.EIO : errno, $"writing what a mapping of {Handle.Path} stored: {errno}");
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
+            _agreed[index] = hash;
+        });
     }
 
     public void Dispose() => Shared.Dispose();
@@ -166,6 +155,16 @@ public sealed class PageCache(ISharedFile shared, IWritableFileSystemProvider? p
     /// <summary>The chunks of [from, to) now match the provider: their hashes are the new reference.</summary>
     private void Agree(long from, long to)
     {
+        EachChunk(from, to, (index, _, bytes) => _agreed[index] = XxHash3.HashToUInt64(bytes));
+        long length = Shared.Length;
+        foreach (long index in _agreed.Keys.Where(i => i * Chunk >= length).ToList()) _agreed.Remove(index);
+    }
+
+    private delegate void ChunkVisitor(long index, long start, ReadOnlySpan<byte> bytes);
+
+    /// <summary>Hands <paramref name="visit"/> the bytes of each chunk in [from, to) that some filled range overlaps.</summary>
+    private void EachChunk(long from, long to, ChunkVisitor visit)
+    {
         long length = Shared.Length;
         var chunk = ArrayPool<byte>.Shared.Rent(Chunk);
         try
@@ -174,9 +173,8 @@ public sealed class PageCache(ISharedFile shared, IWritableFileSystemProvider? p
             {
                 long start = index * Chunk;
                 int n = Shared.Read(start, chunk.AsSpan(0, (int)Math.Min(Chunk, length - start)));
-                _agreed[index] = XxHash3.HashToUInt64(chunk.AsSpan(0, n));
+                visit(index, start, chunk.AsSpan(0, n));
             }
-            foreach (long index in _agreed.Keys.Where(i => i * Chunk >= length).ToList()) _agreed.Remove(index);
         }
         finally
         {
