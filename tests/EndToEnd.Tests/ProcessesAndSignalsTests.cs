@@ -1,0 +1,365 @@
+using FluentAssertions;
+using Xunit;
+
+namespace PtFs.EndToEnd.Tests;
+
+/// <summary>
+/// Processes, threads and signals under the real tracer: small C programs (built here by gcc), python3 and
+/// bash, each run on a real directory and on a mount, their outputs compared.
+/// </summary>
+public class ProcessesAndSignalsTests
+{
+    [Fact]
+    public void Threads_that_open_and_read_virtual_files_right_after_creation_never_get_each_others_bytes()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "threads", """
+            #include <fcntl.h>
+            #include <pthread.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/stat.h>
+            #include <unistd.h>
+            #define THREADS 32
+            static const char *dir;
+            // Every file has its own size (some larger than a region slot) and its own bytes.
+            static size_t size_of(int i) { return 1 + (size_t)i * 37813 + (i % 5 == 0 ? (1 << 20) + 17 : 0); }
+            static unsigned char byte_at(int i, size_t k) { return (unsigned char)(((k * 2654435761u) >> 7) ^ (i * 131)); }
+            struct result { int i; size_t bytes; size_t wrong; size_t size; int pread_ok; };
+            static void *reader(void *arg) {
+                struct result *r = arg;
+                char path[4096]; snprintf(path, sizeof path, "%s/f%02d", dir, r->i);
+                int fd = open(path, O_RDONLY);
+                if (fd < 0) { perror(path); return NULL; }
+                struct stat st; fstat(fd, &st); r->size = st.st_size;
+                size_t chunk = 1000 + r->i * 4093, k = 0;
+                unsigned char *b = malloc(chunk);
+                ssize_t n;
+                while ((n = read(fd, b, chunk)) > 0)
+                    for (ssize_t j = 0; j < n; j++, k++) r->wrong += b[j] != byte_at(r->i, k);
+                r->bytes = k;
+                unsigned char one;
+                size_t at = size_of(r->i) / 2;
+                r->pread_ok = pread(fd, &one, 1, at) == 1 && one == byte_at(r->i, at);
+                free(b);
+                close(fd);
+                return NULL;
+            }
+            int main(int argc, char **argv) {
+                dir = argv[2];
+                if (strcmp(argv[1], "write") == 0) {
+                    for (int i = 0; i < THREADS; i++) {
+                        char path[4096]; snprintf(path, sizeof path, "%s/f%02d", dir, i);
+                        FILE *f = fopen(path, "w");
+                        for (size_t k = 0; k < size_of(i); k++) fputc(byte_at(i, k), f);
+                        if (fclose(f) != 0) { perror(path); return 1; }
+                    }
+                    return 0;
+                }
+                for (int round = 0; round < 4; round++) {
+                    pthread_t t[THREADS];
+                    struct result r[THREADS];
+                    memset(r, 0, sizeof r);
+                    for (int i = 0; i < THREADS; i++) { r[i].i = i; pthread_create(&t[i], NULL, reader, &r[i]); }
+                    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+                    for (int i = 0; i < THREADS; i++)
+                        printf("round %d f%02d: size %zu read %zu of %zu, %zu wrong, pread %s\n", round, i, r[i].size,
+                            r[i].bytes, size_of(i), r[i].wrong, r[i].pread_ok ? "ok" : "WRONG");
+                }
+                return 0;
+            }
+            """, "-pthread");
+        string real = dir["real"], at = dir["m"];
+        Directory.CreateDirectory(real);
+        Ptfs.RunNative(program, "write", real).ExitCode.Should().Be(0);
+        Ptfs.RunNative("zip", "-q", "-r", "-j", dir["files.zip"], real).ExitCode.Should().Be(0);
+        var native = Ptfs.RunNative(program, "read", real);
+        native.ExitCode.Should().Be(0);
+        native.Stdout.Should().NotContain("WRONG").And.Contain("round 3 f31: size 1172204 read 1172204 of 1172204, 0 wrong, pread ok\n");
+
+        var memory = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c", $"{program} write {at} && {program} read {at}");
+        var passthrough = Ptfs.Run("mount", "--provider", "passthrough", "--source", real, "--at", at, "--", program, "read", at);
+        var zip = Ptfs.Run("mount", "--provider", "zip", "--source", dir["files.zip"], "--at", at, "--", program, "read", at);
+
+        foreach (var (name, run) in new[] { ("memory", memory), ("passthrough", passthrough), ("zip", zip) })
+        {
+            run.Stdout.Should().Be(native.Stdout, $"the {name} mount serves every thread its own file ({run.Stderr})");
+            run.ExitCode.Should().Be(0);
+        }
+    }
+
+    [Fact]
+    public void Five_hundred_fork_and_exec_all_finish_with_their_own_exit_status()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "forkexec", """
+            #include <fcntl.h>
+            #include <signal.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+            #define CHILDREN 500
+            #define AT_ONCE 4
+            static int sum_of(const char *path) {
+                char b[256]; int fd = open(path, O_RDONLY), sum = 0;
+                if (fd < 0) return -1;
+                ssize_t n = read(fd, b, sizeof b);
+                for (ssize_t i = 0; i < n; i++) sum += (unsigned char)b[i];
+                close(fd);
+                return sum;
+            }
+            // What child i must end with: 0 (true), 1 (false), a code from the file it read, or SIGUSR1.
+            static int expected(int i, int sum) {
+                switch (i % 4) {
+                    case 0: return 0;
+                    case 1: return 1 << 8;
+                    case 2: return ((i * 7 + sum) % 256) << 8;
+                    default: return SIGUSR1;
+                }
+            }
+            int main(int argc, char **argv) {
+                if (strcmp(argv[1], "child") == 0) {
+                    int i = atoi(argv[2]), sum = sum_of(argv[3]);
+                    if (i % 4 == 3) raise(SIGUSR1);
+                    return (i * 7 + sum) % 256;
+                }
+                const char *file = argv[2];
+                int sum = sum_of(file), wrong = 0, exits = 0, signals = 0;
+                for (int first = 0; first < CHILDREN; first += AT_ONCE) {
+                    pid_t pids[AT_ONCE];
+                    for (int i = first; i < first + AT_ONCE; i++) {
+                        char number[16]; snprintf(number, sizeof number, "%d", i);
+                        pid_t pid = fork();
+                        if (pid == 0) {
+                            if (i % 4 == 0) execl("/bin/true", "true", (char *)NULL);
+                            else if (i % 4 == 1) execl("/bin/false", "false", (char *)NULL);
+                            else execl(argv[0], argv[0], "child", number, file, (char *)NULL);
+                            _exit(127);
+                        }
+                        pids[i - first] = pid;
+                    }
+                    for (int i = first; i < first + AT_ONCE; i++) {
+                        int status;
+                        if (waitpid(pids[i - first], &status, 0) != pids[i - first]) { perror("waitpid"); return 1; }
+                        if (status != expected(i, sum)) { printf("child %d: status 0x%x, not 0x%x\n", i, status, expected(i, sum)); wrong++; }
+                        exits += WIFEXITED(status); signals += WIFSIGNALED(status);
+                    }
+                }
+                printf("%d children: %d exited, %d killed by a signal, %d wrong\n", CHILDREN, exits, signals, wrong);
+                return wrong != 0;
+            }
+            """);
+        string real = dir["real"], at = dir["m"];
+        Directory.CreateDirectory(real);
+        File.WriteAllText(Path.Combine(real, "f"), "what every child reads\n");
+        var native = Ptfs.RunNative(program, "parent", Path.Combine(real, "f"));
+        native.Stdout.Should().Be("500 children: 375 exited, 125 killed by a signal, 0 wrong\n");
+
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c",
+            $"echo 'what every child reads' > {at}/f && exec {program} parent {at}/f");
+
+        run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_burst_of_thread_creation_like_a_runtime_thread_pool_does_not_deadlock_the_tracer()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "burst", """
+            #include <pthread.h>
+            #include <sched.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/stat.h>
+            #include <unistd.h>
+            #define WORKERS 64
+            static const char *path;
+            static int stats_ok, detached_done;
+            static void *worker(void *arg) {
+                struct stat st;
+                if (stat(path, &st) == 0 && st.st_size == 6) __atomic_add_fetch(&stats_ok, 1, __ATOMIC_SEQ_CST);
+                return NULL;
+            }
+            static void *leave(void *arg) { return NULL; }
+            static void *leave_detached(void *arg) { __atomic_add_fetch(&detached_done, 1, __ATOMIC_SEQ_CST); return NULL; }
+            int main(int argc, char **argv) {
+                path = argv[1];
+                pthread_attr_t detached;
+                pthread_attr_init(&detached);
+                pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+                int created = 0;
+                for (int round = 0; round < 5; round++) {
+                    pthread_t workers[WORKERS], leavers[WORKERS], ignored;
+                    // Back to back, as a thread pool starts: workers that stop in the tracer, threads that end at once.
+                    for (int i = 0; i < WORKERS; i++) {
+                        created += pthread_create(&workers[i], NULL, worker, NULL) == 0;
+                        created += pthread_create(&leavers[i], NULL, leave, NULL) == 0;
+                        created += pthread_create(&ignored, &detached, leave_detached, NULL) == 0;
+                    }
+                    for (int i = 0; i < WORKERS; i++) { pthread_join(workers[i], NULL); pthread_join(leavers[i], NULL); }
+                }
+                while (__atomic_load_n(&detached_done, __ATOMIC_SEQ_CST) < 5 * WORKERS) sched_yield();
+                printf("%d threads created, %d stats of the file right, %d detached threads ended\n", created, stats_ok, detached_done);
+                return 0;
+            }
+            """, "-pthread");
+        const string Pool = """
+            import concurrent.futures, os, sys
+            with concurrent.futures.ThreadPoolExecutor(max_workers=64) as pool:
+                sizes = list(pool.map(lambda i: os.stat(sys.argv[1]).st_size + len(open(sys.argv[1]).read()), range(256)))
+            print(len(sizes), set(sizes))
+            """;
+        string real = dir["real"], at = dir["m"];
+        Directory.CreateDirectory(real);
+        File.WriteAllText(Path.Combine(real, "f"), "hello\n");
+        var native = Ptfs.RunNative("/bin/sh", "-c", $"{program} {real}/f && python3 -c '{Pool}' {real}/f");
+        native.Stdout.Should().Be("960 threads created, 320 stats of the file right, 320 detached threads ended\n256 {12}\n");
+
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c",
+            $"echo hello > {at}/f && {program} {at}/f && python3 -c '{Pool}' {at}/f");
+
+        run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void Vfork_and_exec_from_a_static_binary_runs_real_programs_and_programs_in_the_mount()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "vforkexec", """
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+            // vforkexec PROGRAM ARGS... [, PROGRAM ARGS...]...: each one vforked, exec'd and waited for in turn.
+            int main(int argc, char **argv) {
+                for (int first = 1; first < argc; ) {
+                    int end = first;
+                    while (end < argc && strcmp(argv[end], ",") != 0) end++;
+                    argv[end < argc ? end : argc] = NULL;
+                    printf("%s:\n", argv[first]);
+                    fflush(stdout);
+                    pid_t pid = vfork();
+                    if (pid == 0) { execv(argv[first], argv + first); _exit(127); }
+                    int status;
+                    waitpid(pid, &status, 0);
+                    printf("%s: status 0x%x\n", argv[first], status);
+                    first = end + 1;
+                }
+                return 0;
+            }
+            """, "-static");
+        string commands = $"""
+            mkdir -p m && cp /bin/cat m/cat && cp {program} m/static && echo data in the mount > m/data
+            printf '#!/bin/sh\necho script "$@"\ncat m/data\n' > m/script && chmod +x m/script
+            {program} /bin/echo hello , m/cat m/data , m/script one two , m/missing , /bin/sh -c 'exit 3' , m/static m/cat m/data
+            m/static /bin/echo from the static copy , m/script three
+            """;
+
+        var (native, run) = OnRealDirectoryAndMount(dir, "memory", commands);
+
+        native.Stdout.Should().Contain("m/static: status 0x0\n").And.Contain("script three\n");
+        run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void Posix_spawn_from_C_and_python_runs_real_programs_and_programs_in_the_mount()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "spawn", """
+            #include <fcntl.h>
+            #include <spawn.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+            extern char **environ;
+            static void run(const char *what, int search, posix_spawn_file_actions_t *actions, char *const argv[]) {
+                printf("%s:\n", what);
+                fflush(stdout);
+                pid_t pid;
+                int error = (search ? posix_spawnp : posix_spawn)(&pid, argv[0], actions, NULL, argv, environ);
+                if (error != 0) { printf("%s: posix_spawn: %s\n", what, strerror(error)); return; }
+                int status;
+                waitpid(pid, &status, 0);
+                printf("%s: status 0x%x\n", what, status);
+            }
+            int main(void) {
+                run("real program", 0, NULL, (char *[]){ "/bin/cat", "m/data", NULL });
+                run("program in the mount", 0, NULL, (char *[]){ "m/cat", "m/data", NULL });
+                run("script in the mount", 0, NULL, (char *[]){ "m/script", "spawned", NULL });
+                run("missing", 0, NULL, (char *[]){ "m/missing", NULL });
+                setenv("PATH", "m:/usr/bin:/bin", 1); // posix_spawnp searches the caller's PATH
+                run("found on PATH", 1, NULL, (char *[]){ "vcat", "m/data", NULL });
+                posix_spawn_file_actions_t in, out;
+                posix_spawn_file_actions_init(&in);
+                posix_spawn_file_actions_addopen(&in, 0, "m/data", O_RDONLY, 0);
+                run("stdin from the mount", 0, &in, (char *[]){ "/usr/bin/tr", "a-z", "A-Z", NULL });
+                posix_spawn_file_actions_init(&out);
+                posix_spawn_file_actions_addopen(&out, 1, "m/out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                run("stdout into the mount", 0, &out, (char *[]){ "m/cat", "m/data", "m/data", NULL });
+                run("what it wrote", 0, NULL, (char *[]){ "/bin/cat", "m/out", NULL });
+                return 0;
+            }
+            """);
+        string commands = $$"""
+            mkdir -p m && cp /bin/cat m/cat && cp /bin/cat m/vcat && echo data in the mount > m/data
+            printf '#!/bin/sh\necho script "$@"\ncat m/data\n' > m/script && chmod +x m/script
+            {{program}}
+            python3 -u - <<'PY'
+            import os, subprocess
+            for path, argv, env in [('/bin/cat', ['cat', 'm/data'], os.environ), ('m/cat', ['cat', 'm/data'], os.environ),
+                                    ('m/script', ['script', 'python'], os.environ)]:
+                print('os.posix_spawn', path, os.waitstatus_to_exitcode(os.waitpid(os.posix_spawn(path, argv, env), 0)[1]))
+            os.environ['PATH'] = 'm:' + os.environ['PATH']  # posix_spawnp searches the caller's PATH
+            pid = os.posix_spawnp('vcat', ['vcat', 'm/data'], os.environ)
+            print('os.posix_spawnp', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            print(subprocess.run(['m/cat', 'm/data'], capture_output=True))
+            print(subprocess.run(['m/script', 'subprocess'], capture_output=True))
+            with open('m/data') as data:
+                print(subprocess.run(['/usr/bin/tr', 'a-z', 'A-Z'], stdin=data, capture_output=True))
+            print(subprocess.run('m/cat m/data | m/vcat -n', shell=True, capture_output=True))
+            try:
+                subprocess.run(['m/missing'])
+            except FileNotFoundError as e:
+                print('missing', e.errno)
+            PY
+            """;
+
+        var (native, run) = OnRealDirectoryAndMount(dir, "memory", commands);
+
+        native.Stdout.Should().Contain("what it wrote: status 0x0\n").And.Contain("missing 2\n");
+        run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.ExitCode.Should().Be(0);
+    }
+
+    /// <summary>
+    /// <paramref name="commands"/> run by sh twice: in a directory holding a real directory m, and in one where
+    /// m is a mount of <paramref name="provider"/>; both in a directory of their own, so their outputs compare.
+    /// </summary>
+    private static (RunResult Native, RunResult Mounted) OnRealDirectoryAndMount(TempDir dir, string provider, string commands)
+    {
+        string real = dir["real"], mounted = dir["mounted"];
+        Directory.CreateDirectory(real);
+        Directory.CreateDirectory(mounted);
+        var native = Ptfs.RunNative("/bin/sh", "-c", $"cd {real} && {commands}");
+        native.ExitCode.Should().Be(0, native.Stderr);
+        var run = Ptfs.Run("mount", "--provider", provider, "--at", Path.Combine(mounted, "m"), "--", "/bin/sh", "-c", $"cd {mounted} && {commands}");
+        return (native, run);
+    }
+
+    /// <summary>Builds <paramref name="name"/>.c in <paramref name="dir"/> and returns the program's path.</summary>
+    private static string Compile(TempDir dir, string name, string source, params string[] flags)
+    {
+        File.WriteAllText(dir[name + ".c"], source);
+        var gcc = Ptfs.RunNative("gcc", [.. flags, "-O2", "-Wall", "-o", dir[name], dir[name + ".c"]]);
+        gcc.ExitCode.Should().Be(0, gcc.Stderr);
+        return dir[name];
+    }
+}
