@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FluentAssertions;
 using Xunit;
 
@@ -336,6 +337,110 @@ public class ProcessesAndSignalsTests
 
         native.Stdout.Should().Contain("what it wrote: status 0x0\n").And.Contain("missing 2\n");
         run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_storm_of_SIGALRM_during_large_virtual_reads_loses_or_repeats_no_byte()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "alarms", """
+            #include <errno.h>
+            #include <fcntl.h>
+            #include <signal.h>
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/time.h>
+            #include <unistd.h>
+            #define SIZE (64 << 20)
+            #define STORM 300
+            static volatile sig_atomic_t alarms, handlerReadsWrong;
+            static int small = -1;
+            // With a small file given, the handler reads it twice, as a handler may (pread is async-signal-safe).
+            static void on_alarm(int signal) {
+                alarms++;
+                char b[8];
+                for (int i = 0; i < 2 && small >= 0; i++) handlerReadsWrong += pread(small, b, 8, 0) != 6 || memcmp(b, "small\n", 6) != 0;
+            }
+            // One pass over the file in reads of every size, some larger than a region slot, each read into the
+            // place its bytes belong in the stream (cleared first, so a read that copied nothing shows).
+            static int pass(const char *path, unsigned char *whole, uint64_t *hash, size_t *total, long *eintr, long *shortReads) {
+                static const size_t sizes[] = { 1, 777, 4096, 65536, 131072, 1 << 20, (1 << 20) + 1, (3 << 20) + 5 };
+                int fd = open(path, O_RDONLY), offsetErrors = 0;
+                if (fd < 0) { perror(path); exit(1); }
+                memset(whole, 0, SIZE);
+                size_t got = 0;
+                for (size_t i = 0;; i++) {
+                    size_t want = sizes[i % (sizeof sizes / sizeof *sizes)];
+                    off_t before = lseek(fd, 0, SEEK_CUR);
+                    ssize_t n = read(fd, whole + got, want);
+                    if (n < 0 && errno == EINTR) { ++*eintr; offsetErrors += lseek(fd, 0, SEEK_CUR) != before; continue; }
+                    if (n < 0) { perror("read"); exit(1); }
+                    if (n == 0) break;
+                    *shortReads += (size_t)n < want && before + n < SIZE;
+                    offsetErrors += lseek(fd, 0, SEEK_CUR) != before + n;
+                    got += n;
+                    if (got > SIZE) { fprintf(stderr, "more bytes than the file has\n"); exit(1); }
+                    if (alarms >= STORM) setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 0 }, { 0, 0 } }, NULL);
+                }
+                close(fd);
+                uint64_t h = 0xcbf29ce484222325ull;
+                for (size_t k = 0; k < SIZE / 8; k++) h = (h ^ ((uint64_t *)whole)[k]) * 0x100000001b3ull;
+                *hash = h;
+                *total = got;
+                return offsetErrors;
+            }
+            int main(int argc, char **argv) {
+                unsigned char *buffer = malloc(SIZE + (4 << 20));
+                if (strcmp(argv[1], "write") == 0) {
+                    FILE *f = fopen(argv[2], "w");
+                    uint64_t x = 88172645463325252ull;
+                    for (int chunk = 0; chunk < SIZE >> 20; chunk++) {
+                        for (int i = 0; i < 1 << 20; i++) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; buffer[i] = x >> 32; }
+                        fwrite(buffer, 1, 1 << 20, f);
+                    }
+                    return fclose(f) != 0;
+                }
+                // read FILE restart|interrupt MICROSECONDS [SMALL]: passes until STORM alarms came, then the timer stops.
+                if (argc > 5 && (small = open(argv[5], O_RDONLY)) < 0) { perror(argv[5]); return 1; }
+                struct sigaction action = { .sa_handler = on_alarm, .sa_flags = strcmp(argv[3], "restart") == 0 ? SA_RESTART : 0 };
+                sigemptyset(&action.sa_mask);
+                sigaction(SIGALRM, &action, NULL);
+                memset(buffer, 1, SIZE); // its pages faulted in before the storm, which would slow that down a hundredfold
+                long interval = atol(argv[4]), eintr = 0, shortReads = 0;
+                struct itimerval timer = { { 0, interval }, { 0, interval } };
+                setitimer(ITIMER_REAL, &timer, NULL);
+                uint64_t first = 0, hash;
+                size_t total, firstTotal = 0;
+                int passes = 0, offsetErrors = 0, differing = 0;
+                while (passes < 100 && (passes == 0 || alarms < STORM)) {
+                    offsetErrors += pass(argv[2], buffer, &hash, &total, &eintr, &shortReads);
+                    if (passes++ == 0) { first = hash; firstTotal = total; }
+                    else differing += hash != first || total != firstTotal;
+                }
+                // The kernel never fails a regular file's read with EINTR; how many reads came short may differ.
+                printf("%s, every %ld us%s: %zu bytes, hash %016llx, %d passes differ from the first, %d reads moved the offset wrongly, "
+                    "%d handler reads wrong, EINTR %s, storm %s\n", argv[3], interval, small >= 0 ? ", handler reads" : "", firstTotal,
+                    (unsigned long long)first, differing, offsetErrors, handlerReadsWrong, eintr ? "seen" : "never", alarms >= STORM ? "yes" : "too weak");
+                fprintf(stderr, "%s: %d passes, %ld alarms, %ld EINTR, %ld short reads\n", argv[3], passes, (long)alarms, eintr, shortReads);
+                return 0;
+            }
+            """);
+        string Commands(string d) => $"""
+            echo small > {d}/small && {program} write {d}/big && {program} read {d}/big restart 100 && {program} read {d}/big interrupt 250 &&
+            {program} read {d}/big interrupt 500 {d}/small && {program} read {d}/big restart 200 {d}/small
+            """;
+        var native = Ptfs.RunNative("/bin/sh", "-c", Commands(dir.Path));
+        native.ExitCode.Should().Be(0, native.Stderr);
+        Regex.Matches(native.Stdout, "67108864 bytes, hash [0-9a-f]{16}, 0 passes differ from the first, 0 reads moved the offset wrongly, 0 handler reads wrong, EINTR never, storm yes\n")
+            .Should().HaveCount(4, native.Stdout);
+
+        string at = dir["m"];
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c", Commands(at));
+
+        run.Stdout.Should().Be(native.Stdout, $"the file's bytes arrive once each, whatever the signals ({run.Stderr})");
         run.ExitCode.Should().Be(0);
     }
 
