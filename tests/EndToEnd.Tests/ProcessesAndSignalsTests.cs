@@ -444,6 +444,115 @@ public class ProcessesAndSignalsTests
         run.ExitCode.Should().Be(0);
     }
 
+    [Fact]
+    public void Ctrl_Z_and_fg_in_an_interactive_shell_stop_and_resume_jobs_reading_virtual_files_and_the_terminal()
+    {
+        using var dir = new TempDir();
+        string reader = Compile(dir, "reader", """
+            #include <fcntl.h>
+            #include <poll.h>
+            #include <signal.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <unistd.h>
+            static volatile sig_atomic_t continued;
+            static void on_continue(int signal) { continued = 1; }
+            static char *whole(const char *path, size_t *size) {
+                int fd = open(path, O_RDONLY);
+                if (fd < 0) { perror(path); exit(1); }
+                size_t capacity = 1 << 16, n = 0;
+                char *b = malloc(capacity);
+                ssize_t r;
+                while ((r = read(fd, b + n, capacity - n)) > 0)
+                    if ((n += r) == capacity) b = realloc(b, capacity *= 2);
+                close(fd);
+                *size = n;
+                return b;
+            }
+            // Reads FILE again and again, comparing, until a line comes from the terminal; says when it is continued.
+            int main(int argc, char **argv) {
+                struct sigaction action = { .sa_handler = on_continue, .sa_flags = SA_RESTART };
+                sigaction(SIGCONT, &action, NULL);
+                size_t size, again;
+                char *first = whole(argv[1], &size);
+                long wrong = 0;
+                printf("reading\n");
+                fflush(stdout);
+                for (struct pollfd terminal = { 0, POLLIN, 0 }; poll(&terminal, 1, 0) <= 0; ) {
+                    if (continued) { continued = 0; printf("continued\n"); fflush(stdout); }
+                    char *b = whole(argv[1], &again);
+                    wrong += again != size || memcmp(b, first, size) != 0;
+                    free(b);
+                }
+                char line[256] = "";
+                fgets(line, sizeof line, stdin);
+                line[strcspn(line, "\n")] = 0;
+                printf("got %s, %ld wrong reads\n", line, wrong);
+                return 0;
+            }
+            """);
+        string real = dir["real"], mounted = dir["mounted"];
+        Directory.CreateDirectory(Path.Combine(real, "m"));
+        Directory.CreateDirectory(mounted);
+        const string Bash = "env PS1='job$ ' HISTFILE= bash --norc --noprofile -i";
+
+        var native = JobControl(real, Bash, reader, dir["native-status"]);
+        var run = JobControl(mounted, $"'{Ptfs.DotnetHostPath}' exec '{Ptfs.Dll}' mount --provider memory --at '{mounted}/m' -- {Bash}", reader, dir["status"]);
+
+        native.Screen.Count(l => l.Contains("Stopped")).Should().Be(4, string.Join('\n', native.Screen));
+        native.Screen.Should().Contain(["got done, 0 wrong reads", "status 130"]);
+        run.Screen.Should().Equal(native.Screen, $"the terminal under ptfs shows:\n{string.Join('\n', run.Screen)}");
+        run.Status.Should().Be("exit 0\n");
+    }
+
+    /// <summary>
+    /// Types a job control session into <paramref name="shell"/> on a terminal of its own: a cat of a file and
+    /// then of the terminal, and <paramref name="reader"/> reading m/big, each suspended with Ctrl-Z and brought
+    /// back with fg, the reader once more ended by Ctrl-C. Each key waits for the screen the one before should
+    /// give. Returns the screen before exit and the status the shell's command ended with.
+    /// </summary>
+    private static (string[] Screen, string Status) JobControl(string directory, string shell, string reader, string statusFile)
+    {
+        using var tmux = new TmuxSession(directory, "/bin/sh", "-c", $"{shell}; echo \"exit $?\" > {statusFile}");
+        int prompts = 0;
+        string[] Prompt(string after) => tmux.WaitFor($"prompt {++prompts} after {after}", s => s.Count(l => l.StartsWith("job$")) == prompts && s[^1] == "job$");
+        string[] Last(params string[] lines) => tmux.WaitFor(string.Join(", ", lines), s => s.Length >= lines.Length && s[^lines.Length..].SequenceEqual(lines));
+
+        Prompt("start");
+        tmux.Type("seq 1 200000 > m/big && echo virtual-data > m/f && cat m/f -");
+        Last("virtual-data");
+        tmux.Type("before");
+        Last("before", "before");
+        tmux.Press("C-z");
+        Prompt("Ctrl-Z in cat");
+        tmux.Type("jobs");
+        Prompt("jobs");
+        tmux.Type("fg");
+        Last("cat m/f -");
+        tmux.Type("after");
+        Last("after", "after");
+        tmux.Press("C-d");
+        Prompt("the end of cat");
+        foreach (string ending in new[] { "line", "Ctrl-C" })
+        {
+            tmux.Type($"{reader} m/big");
+            Last("reading");
+            tmux.Press("C-z");
+            Prompt("Ctrl-Z in the reader");
+            tmux.Type("fg");
+            Last("continued");
+            if (ending == "line") tmux.Type("done");
+            else tmux.Press("C-c");
+            Prompt($"the reader's {ending}");
+        }
+        tmux.Type("echo status $?");
+        var screen = Prompt("echo");
+        tmux.Type("exit");
+        tmux.WaitForEnd();
+        return (screen, File.ReadAllText(statusFile));
+    }
+
     /// <summary>
     /// <paramref name="commands"/> run by sh twice: in a directory holding a real directory m, and in one where
     /// m is a mount of <paramref name="provider"/>; both in a directory of their own, so their outputs compare.
