@@ -80,7 +80,9 @@ public sealed partial class Tracer
     {
         try
         {
-            return _handler.OnSyscall(_context);
+            var action = _handler.OnSyscall(_context);
+            ThrowIfGone(request.Tid);
+            return action;
         }
         catch (TraceeGoneException)
         {
@@ -88,9 +90,21 @@ public sealed partial class Tracer
         }
         catch (Exception e)
         {
+            ThrowIfGone(request.Tid);
             LogHandlerFailure(_log, request.Number, request.Tid, e);
             return SyscallAction.Fail(Constants.EIO); // the program sees an I/O error, the tracer lives on
         }
+    }
+
+    /// <summary>
+    /// An injection found the tracee gone, and the handler went on (it caught that, as a layer that turns every
+    /// failure into an errno does): its answer must not be carried out. After another thread's exec the tid
+    /// names the new image's thread, stopped at its exec event, whose registers the answer would overwrite
+    /// with the dead thread's (the new program crashed so).
+    /// </summary>
+    private void ThrowIfGone(int tid)
+    {
+        if (_injector.Gone) throw new TraceeGoneException(tid);
     }
 
     private void Carry(TracedThread thread, in SyscallAction action, in SyscallRequest request)
@@ -329,7 +343,9 @@ public sealed partial class Tracer
     {
         try
         {
-            return _handler.OnSyscallExit(_context, result);
+            long final = _handler.OnSyscallExit(_context, result);
+            ThrowIfGone(request.Tid);
+            return final;
         }
         catch (TraceeGoneException)
         {
@@ -337,6 +353,7 @@ public sealed partial class Tracer
         }
         catch (Exception e)
         {
+            ThrowIfGone(request.Tid);
             LogHandlerFailure(_log, request.Number, request.Tid, e);
             return result;
         }
@@ -362,6 +379,7 @@ public sealed partial class Tracer
         try
         {
             _handler.OnExec(_context);
+            ThrowIfGone(thread.Tid);
         }
         catch (TraceeGoneException)
         {
@@ -369,6 +387,7 @@ public sealed partial class Tracer
         }
         catch (Exception e)
         {
+            ThrowIfGone(thread.Tid);
             LogHandlerFailure(_log, SYS_execve, thread.Tid, e);
         }
         if (_injector.Active) Ptrace.SetRegs(thread.Tid, _injector.Registers);
