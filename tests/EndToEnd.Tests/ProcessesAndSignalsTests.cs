@@ -167,6 +167,62 @@ public class ProcessesAndSignalsTests
     }
 
     [Fact]
+    public void A_thread_that_execs_or_ends_the_process_while_the_main_thread_opens_virtual_files_leaves_the_new_program_whole_and_the_log_quiet()
+    {
+        using var dir = new TempDir();
+        string program = Compile(dir, "threadexec", """
+            #include <fcntl.h>
+            #include <pthread.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+            #define CHILDREN 40
+            static const char *file;
+            static int execs;
+            // The exec (or exit_group) kills the main thread wherever it is: often inside the tracer's work on its open.
+            static void *ender(void *arg) {
+                usleep(2000 + rand() % 10000);
+                if (execs) execl("/bin/cat", "cat", file, (char *)NULL);
+                _exit(3);
+            }
+            int main(int argc, char **argv) {
+                file = argv[2];
+                if (strcmp(argv[1], "child") == 0) {
+                    srand(atoi(argv[3]));
+                    execs = atoi(argv[3]) % 2 == 0;
+                    pthread_t t;
+                    pthread_create(&t, NULL, ender, NULL);
+                    for (;;) { int fd = open(file, O_RDONLY); char b[64]; if (fd >= 0) { read(fd, b, sizeof b); close(fd); } }
+                }
+                int wrong = 0;
+                for (int i = 0; i < CHILDREN; i++) {
+                    char number[16]; snprintf(number, sizeof number, "%d", i);
+                    pid_t pid = fork();
+                    if (pid == 0) { execl(argv[0], argv[0], "child", file, number, (char *)NULL); _exit(127); }
+                    int status;
+                    waitpid(pid, &status, 0);
+                    if (status != (i % 2 == 0 ? 0 : 3 << 8)) { printf("child %d: status 0x%x\n", i, status); wrong++; }
+                }
+                printf("%d children, %d ended wrongly\n", CHILDREN, wrong);
+                return 0;
+            }
+            """, "-pthread");
+        File.WriteAllText(dir["f"], "read by every child\n");
+        var native = Ptfs.RunNative(program, "parent", dir["f"]);
+        native.Stdout.Should().Be(string.Concat(Enumerable.Repeat("read by every child\n", 20)) + "40 children, 0 ended wrongly\n");
+
+        string at = dir["m"];
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", at, "--", "/bin/sh", "-c",
+            $"echo 'read by every child' > {at}/f && exec {program} parent {at}/f");
+
+        run.Stdout.Should().Be(native.Stdout, run.Stderr);
+        run.Stderr.Should().Be(native.Stderr, "a thread killed while the tracer works in it is no provider's failure");
+        run.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
     public void A_burst_of_thread_creation_like_a_runtime_thread_pool_does_not_deadlock_the_tracer()
     {
         using var dir = new TempDir();
