@@ -44,6 +44,12 @@ public sealed class SyscallContext
 
     internal bool Injected => _injector.Active;
 
+    /// <summary>
+    /// The tracee died, or another thread's exec replaced it, while the handler worked in it (an injection
+    /// failed so): whatever the handler returns is not carried out, and a failure this caused needs no report.
+    /// </summary>
+    public bool TraceeGone => _injector.Gone;
+
     internal void Begin(TracedThread thread, in UserRegs regs, InjectionSite site, in SyscallRequest request)
     {
         _thread = thread;

@@ -31,9 +31,10 @@ public abstract class SyscallHandler
     public virtual void OnProcessExit(TracedProcess process, WaitStatus status) { }
 
     /// <summary>
-    /// The copy stub faulted on the program's buffer while delivering a <see cref="SyscallAction.CompleteWithPayload"/>
-    /// payload: the program got <paramref name="copied"/> bytes (or EFAULT when 0) instead of the result the
-    /// handler chose, and whatever the handler counted beyond that did not happen.
+    /// The copy of a <see cref="SyscallAction.CompleteWithPayload"/> payload (by the stub, or by the tracer when a
+    /// signal came before the stub was done) faulted on the program's buffer: the program got
+    /// <paramref name="copied"/> bytes (or EFAULT when 0) instead of the result the handler chose, and whatever
+    /// the handler counted beyond that did not happen.
     /// </summary>
     public virtual void OnPayloadFault(TracedThread thread, long copied) { }
 

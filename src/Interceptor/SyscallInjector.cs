@@ -25,6 +25,12 @@ internal sealed unsafe class SyscallInjector(
     /// <summary>At a seccomp stop, the program's syscall slot was used by an injection: it has not run.</summary>
     public bool OriginalConsumed { get; private set; }
 
+    /// <summary>
+    /// An injection at this stop found the tracee dead or replaced by another thread's exec (and threw
+    /// <see cref="TraceeGoneException"/>): nothing more may be done to its tid at this stop.
+    /// </summary>
+    public bool Gone { get; private set; }
+
     /// <summary>The registers of the stop, as the program must see them again.</summary>
     public ref UserRegs Registers => ref _registers;
 
@@ -35,6 +41,7 @@ internal sealed unsafe class SyscallInjector(
         _site = site;
         Active = false;
         OriginalConsumed = false;
+        Gone = false;
         _heldSignals.Clear();
     }
 
@@ -180,13 +187,13 @@ internal sealed unsafe class SyscallInjector(
             if (r < 0)
             {
                 if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Constants.EINTR) continue;
-                throw new TraceeGoneException(tid);
+                throw Vanished();
             }
             var status = new WaitStatus(raw);
             if (r != tid || !status.Stopped || status.Event == Constants.PTRACE_EVENT_EXEC)
             {
                 defer(r, raw);
-                if (r == tid) throw new TraceeGoneException(tid);
+                if (r == tid) throw Vanished();
                 continue;
             }
             countStop(_thread, StopKind.Injection);
@@ -203,7 +210,13 @@ internal sealed unsafe class SyscallInjector(
     {
         if (errno == 0) return;
         // ESRCH on a tracee we own: it is being killed, and its death is the next thing it reports.
-        if (errno == Constants.ESRCH) throw new TraceeGoneException(_thread.Tid);
+        if (errno == Constants.ESRCH) throw Vanished();
         throw new TracerException($"injection into {_thread.Tid} failed: {Errno.Describe(errno)}", errno);
+    }
+
+    private TraceeGoneException Vanished()
+    {
+        Gone = true;
+        return new TraceeGoneException(_thread.Tid);
     }
 }

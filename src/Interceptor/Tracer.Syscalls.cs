@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using PtFs.Interceptor.Native;
 using PtFs.Interceptor.Region;
@@ -79,7 +80,9 @@ public sealed partial class Tracer
     {
         try
         {
-            return _handler.OnSyscall(_context);
+            var action = _handler.OnSyscall(_context);
+            ThrowIfGone(request.Tid);
+            return action;
         }
         catch (TraceeGoneException)
         {
@@ -87,9 +90,21 @@ public sealed partial class Tracer
         }
         catch (Exception e)
         {
+            ThrowIfGone(request.Tid);
             LogHandlerFailure(_log, request.Number, request.Tid, e);
             return SyscallAction.Fail(Constants.EIO); // the program sees an I/O error, the tracer lives on
         }
+    }
+
+    /// <summary>
+    /// An injection found the tracee gone, and the handler went on (it caught that, as a layer that turns every
+    /// failure into an errno does): its answer must not be carried out. After another thread's exec the tid
+    /// names the new image's thread, stopped at its exec event, whose registers the answer would overwrite
+    /// with the dead thread's (the new program crashed so).
+    /// </summary>
+    private void ThrowIfGone(int tid)
+    {
+        if (_injector.Gone) throw new TraceeGoneException(tid);
     }
 
     private void Carry(TracedThread thread, in SyscallAction action, in SyscallRequest request)
@@ -207,28 +222,61 @@ public sealed partial class Tracer
     }
 
     /// <summary>
-    /// The copy stub of a completed read faulted on the program's buffer (a bad pointer): instead of the
-    /// SIGSEGV the stub caused, the program gets what the kernel's own copy would give it, the bytes that
-    /// made it or EFAULT, with rdi/rsi restored and execution resumed after its syscall.
+    /// A signal is about to be delivered while the copy stub still moves a completed syscall's payload (a signal
+    /// that arrived during the syscall's stop is delivered right there, at the stub's first instruction). Its
+    /// handler must not run on top of the stub: the signal frame would keep the stub's registers, and a handler
+    /// making two payload syscalls of its own would refill both of this thread's slots, the interrupted one's
+    /// control block included, so that after the handler the stub would copy the handler's bytes and jump to the
+    /// handler's return address (a SIGALRM storm lost reads' bytes so). The tracer finishes the copy itself, with
+    /// process_vm_writev, which the program's page protections bind as they bind the stub, leaves the registers
+    /// as the stub would, and lets the signal go on: the handler finds the program just past its syscall.
+    /// If the rest of the copy faults on the program's buffer, the program gets the bytes that made it or EFAULT,
+    /// as from the kernel's own copy, and a SIGSEGV or SIGBUS, raised by the stub's fault, is dropped.
     /// </summary>
-    private bool FailFaultedPayload(TracedThread thread)
+    private bool FinishPayloadCopy(TracedThread thread, int signal)
     {
         if (_region is null || !thread.Process.HasRegion || Ptrace.GetRegs(thread.Tid, out var regs) != 0) return false;
-        if (regs.rip - CopyStub.CopyAddress >= (ulong)CopyStub.Copy.Length) return false;
+        ulong at = regs.rip - CopyStub.CopyAddress;
+        if (at >= (ulong)CopyStub.Copy.Length) return false;
         Span<byte> block = stackalloc byte[48];
         if (TraceeMemory.Read(thread.Tid, regs.r11, block) != block.Length) return false;
-        ulong length = BitConverter.ToUInt64(block[CopyStub.Length..]);
         ulong resume = BitConverter.ToUInt64(block[CopyStub.Resume..]);
-        if (resume == CopyStub.TrapAddress) return false; // an injected copy: RunCopy handles its own faults
-        ulong copied = length - regs.rcx;
-        regs.rax = copied > 0 ? copied : unchecked((ulong)-Constants.EFAULT);
-        regs.rdi = BitConverter.ToUInt64(block[CopyStub.SavedRdi..]);
-        regs.rsi = BitConverter.ToUInt64(block[CopyStub.SavedRsi..]);
+        if (resume == CopyStub.TrapAddress) return false; // an injected copy: RunCopy handles its own signals
+        ulong length = BitConverter.ToUInt64(block[CopyStub.Length..]);
+        var (destination, source, left) = at switch
+        {
+            < CopyStub.Copying => (BitConverter.ToUInt64(block[CopyStub.Destination..]), BitConverter.ToUInt64(block[CopyStub.Source..]), length),
+            CopyStub.Copying => (regs.rdi, regs.rsi, regs.rcx),
+            _ => (0UL, 0UL, 0UL),
+        };
+        ulong moved = left == 0 ? 0 : CopyInTracee(thread.Tid, destination, source, (int)left);
+        bool faulted = moved < left;
+        ulong copied = length - left + moved;
+        if (faulted) regs.rax = copied > 0 ? copied : unchecked((ulong)-Constants.EFAULT);
+        if (at >= CopyStub.RdiSaved) regs.rdi = BitConverter.ToUInt64(block[CopyStub.SavedRdi..]);
+        if (at >= CopyStub.RsiSaved) regs.rsi = BitConverter.ToUInt64(block[CopyStub.SavedRsi..]);
         regs.rip = resume;
         if (Ptrace.SetRegs(thread.Tid, regs) != 0) return false;
-        Guard(() => _handler.OnPayloadFault(thread, (long)copied));
-        Ptrace.Cont(thread.Tid); // the SIGSEGV is the stub's, not the program's: it is dropped
+        if (faulted) Guard(() => _handler.OnPayloadFault(thread, (long)copied));
+        Resume(thread, faulted && signal is Constants.SIGSEGV or Constants.SIGBUS ? 0 : signal);
         return true;
+    }
+
+    /// <summary>Copies within the tracee's memory, from the region to the program's buffer; the bytes that made it.</summary>
+    private static ulong CopyInTracee(int tid, ulong destination, ulong source, int length)
+    {
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var payload = bytes.AsSpan(0, length);
+            if (TraceeMemory.Read(tid, source, payload) != length) return 0;
+            long written = TraceeMemory.Write(tid, destination, payload);
+            return written > 0 ? (ulong)written : 0;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     private void OnSyscallExitStop(TracedThread thread)
@@ -295,7 +343,9 @@ public sealed partial class Tracer
     {
         try
         {
-            return _handler.OnSyscallExit(_context, result);
+            long final = _handler.OnSyscallExit(_context, result);
+            ThrowIfGone(request.Tid);
+            return final;
         }
         catch (TraceeGoneException)
         {
@@ -303,6 +353,7 @@ public sealed partial class Tracer
         }
         catch (Exception e)
         {
+            ThrowIfGone(request.Tid);
             LogHandlerFailure(_log, request.Number, request.Tid, e);
             return result;
         }
@@ -328,6 +379,7 @@ public sealed partial class Tracer
         try
         {
             _handler.OnExec(_context);
+            ThrowIfGone(thread.Tid);
         }
         catch (TraceeGoneException)
         {
@@ -335,6 +387,7 @@ public sealed partial class Tracer
         }
         catch (Exception e)
         {
+            ThrowIfGone(thread.Tid);
             LogHandlerFailure(_log, SYS_execve, thread.Tid, e);
         }
         if (_injector.Active) Ptrace.SetRegs(thread.Tid, _injector.Registers);

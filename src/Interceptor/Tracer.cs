@@ -243,7 +243,7 @@ public sealed partial class Tracer
             case 0:
                 // Signal-delivery-stop: the signal goes on to the tracee, as the kernel meant it to.
                 CountStop(thread, StopKind.Signal);
-                if (status.StopSignal is Constants.SIGSEGV or Constants.SIGBUS && FailFaultedPayload(thread)) break;
+                if (FinishPayloadCopy(thread, status.StopSignal)) break;
                 Resume(thread, status.StopSignal);
                 break;
             default:

@@ -23,6 +23,8 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
 
     public ulong Arg(int index) => context.Request[index];
 
+    public bool CallerGone => context.TraceeGone;
+
     public Errno ReadPath(ulong address, out string path)
     {
         path = "";

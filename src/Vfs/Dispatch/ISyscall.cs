@@ -14,6 +14,12 @@ public interface ISyscall
 
     ulong Arg(int index);
 
+    /// <summary>
+    /// The caller died, or another thread's exec replaced it, while the VFS worked in it: what the VFS answers
+    /// no longer reaches it, and a failure this caused (a placeholder that could not be made) is no provider's.
+    /// </summary>
+    bool CallerGone => false;
+
     /// <summary>A NUL-terminated path from the program: EFAULT if unreadable, ENAMETOOLONG past PATH_MAX.</summary>
     Errno ReadPath(ulong address, out string path);
 

@@ -106,11 +106,20 @@ public sealed partial class VirtualFileSystem
         }
 
         bool closeOnExec = (rawFlags & O_CLOEXEC) != 0;
-        long fd = call.CreatePlaceholder(closeOnExec);
         var file = new OpenFile(mount, handle, flags & ~(OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.Truncate | OpenFlags.NoCtty | OpenFlags.CloseOnExec), type, node.Absolute)
         {
             Inode = PtFs.Vfs.Mounts.SyntheticInodes.Or(inode, mount, node.Inside),
         };
+        long fd;
+        try
+        {
+            fd = call.CreatePlaceholder(closeOnExec);
+        }
+        catch
+        {
+            ReleaseHandle(file); // the caller vanished meanwhile: no descriptor will ever hold the handle
+            throw;
+        }
         if (fd < 0)
         {
             ReleaseHandle(file);

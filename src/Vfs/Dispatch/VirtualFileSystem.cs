@@ -113,6 +113,7 @@ public sealed partial class VirtualFileSystem
         catch (Exception e)
         {
             var errno = ErrnoMapper.From(e);
+            if (call.CallerGone) return SyscallOutcome.Fail(errno);
             if (ErrnoMapper.IsUnexpected(e)) LogProviderFailure(_log, call.Number, call.Pid, e);
             else if (errno == Errno.EIO) LogProviderError(_log, call.Number, call.Pid, e.Message); // a provider's own I/O error says why
             return SyscallOutcome.Fail(errno);
@@ -132,7 +133,7 @@ public sealed partial class VirtualFileSystem
         }
         catch (Exception e)
         {
-            LogProviderFailure(_log, call.Number, call.Pid, e);
+            if (!call.CallerGone) LogProviderFailure(_log, call.Number, call.Pid, e);
             return result;
         }
     }
