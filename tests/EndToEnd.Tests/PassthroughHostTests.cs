@@ -25,6 +25,27 @@ public class PassthroughHostTests
     }
 
     [Fact]
+    public void Stores_through_a_shared_mapping_reach_the_host_file_at_msync_and_munmap_while_the_program_runs()
+    {
+        using var host = new TempDir();
+        File.WriteAllText(host["f"], "0123456789");
+        string at = "/tmp/ptfs-pt-" + Guid.NewGuid().ToString("N")[..8];
+        // The host file is read by its real path, which the VFS never serves: what is there is what reached the host.
+        var run = Ptfs.Run("mount", "--provider", "passthrough", "--source", host.Path, "--at", at, "--", "python3", "-c", $$"""
+            import mmap, os
+            host = lambda: open('{{host["f"]}}', 'rb').read()
+            fd = os.open('{{at}}/f', os.O_RDWR); m = mmap.mmap(fd, 0); os.close(fd)
+            m[0:2] = b'AB'; m.flush(); print('after msync', host(), flush=True)
+            m[2:4] = b'CD'; m.close(); print('after munmap', host(), flush=True)
+            fd = os.open('{{at}}/f', os.O_RDWR); m = mmap.mmap(fd, 0); os.close(fd)
+            m[4:6] = b'EF'; print('still mapped', host(), flush=True)
+            """);
+        run.Stdout.Should().Be("after msync b'AB23456789'\nafter munmap b'ABCD456789'\nstill mapped b'ABCD456789'\n", run.Stderr);
+        run.ExitCode.Should().Be(0);
+        File.ReadAllText(host["f"]).Should().Be("ABCDEF6789", "what was still mapped at exit is written back then");
+    }
+
+    [Fact]
     public void A_missing_source_is_a_usage_error()
     {
         var run = Ptfs.Run("mount", "--provider", "passthrough", "--source", "/nonexistent-ptfs-dir", "--at", "/tmp/x", "--", "true");

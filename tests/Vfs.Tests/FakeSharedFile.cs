@@ -43,5 +43,11 @@ internal sealed class FakeSharedFile : ISharedFile
 
     public bool IsMappedBy(int pid) => Mapped;
 
-    public void Dispose() => _pages = [];
+    public bool Disposed { get; private set; }
+
+    public void Dispose()
+    {
+        _pages = [];
+        Disposed = true;
+    }
 }

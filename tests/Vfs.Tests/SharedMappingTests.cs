@@ -156,6 +156,20 @@ public class SharedMappingTests
     }
 
     [Fact]
+    public void Munmap_writes_back_and_a_file_mapped_no_more_lets_go_of_its_cache()
+    {
+        long fd = Open(_process, "/m/digits", O_RDWR);
+        long mapped = MapFd(_process, fd, PROT_READ | PROT_WRITE, MAP_SHARED, offset: 4096, length: 8192);
+        var mapping = (FakeSharedFile)_process.Shared[mapped];
+        mapping.Store(4096, "U"u8);
+        mapping.Mapped = false;
+        _process.Call(Sys.munmap, FakeProcess.AddressOf(mapped), 8192).Should().Be(0);
+        InProvider(4096, 2).Should().Be("U7");
+        mapping.Disposed.Should().BeTrue("no process maps the file any more: its cache let go");
+        ReadAt(_process, "/m/digits", 4096, 2).Should().Be("U7");
+    }
+
+    [Fact]
     public void Stores_past_the_end_of_the_file_never_become_file_data()
     {
         long fd = Open(_process, "/m/small", O_RDWR | 0x40);

@@ -12,20 +12,24 @@ public sealed partial class VirtualFileSystem
 
     private readonly Dictionary<(Mount Mount, ulong Inode), PageCache> _pageCaches = [];
     private readonly Dictionary<PageCache, OpenFile> _borrowedFiles = []; // caches writing through the program's own open file
-    private readonly Dictionary<int, List<MappedRange>> _sharedMappings = []; // by address space, for msync
+    private readonly Dictionary<int, List<MappedRange>> _sharedMappings = []; // by address space, for msync and munmap
 
-    /// <summary>A process made its first shared mapping of a virtual file: from now on its msync calls must stop.</summary>
+    /// <summary>A process made its first shared mapping of a virtual file: from now on its msync and munmap calls must stop.</summary>
     public event Action<ISyscall>? SharedMappingMade;
 
     private void RegisterMmap()
     {
         Register(Sys.mmap, (c, p) => p.Fds.TryGet((int)c.Arg(4), out var d) ? Map(c, p, d.File) : SyscallOutcome.PassThrough, fdArgument: 4,
-            treatment: "served: private mappings of a snapshot; shared ones of a page cache whose stores reach the provider at msync, fsync, and when the last process mapping it exits or execs");
+            treatment: "served: private mappings of a snapshot; shared ones of a page cache whose stores reach the provider at msync, munmap, fsync, and when the last process mapping it exits or execs");
         Register(Sys.msync, (c, p) =>
         {
             WriteBackRange(p.Space, c.Arg(0), c.Arg(1));
             return SyscallOutcome.PassThrough;
         }, OnDemand, "watched in processes that mapped a virtual file shared: what they stored in the range is written back");
+        Register(Sys.munmap, (c, p) => ObserveThen(c, (exit, result) =>
+        {
+            if (result == 0) Unmapped(p, exit.Arg(0), exit.Arg(1));
+        }), OnDemand, "watched in processes that mapped a virtual file shared: what they stored in the range is written back, and a file no longer mapped lets go of its page cache");
     }
 
     /// <summary>

@@ -41,6 +41,26 @@ public sealed partial class VirtualFileSystem
         }
     }
 
+    /// <summary>
+    /// munmap succeeded: the stores in the range go to the provider (the memfd keeps them), the mappings wholly
+    /// inside it are forgotten, and a cache the address space maps no more (as /proc confirms: mremap moves
+    /// mappings unseen) lets go.
+    /// </summary>
+    private void Unmapped(ProcessFiles process, ulong address, ulong length)
+    {
+        WriteBackRange(process.Space, address, length);
+        if (!_sharedMappings.TryGetValue(process.Space, out var ranges)) return;
+        ulong end = address + length < address ? ulong.MaxValue : address + length;
+        var gone = ranges.Where(r => r.Start >= address && r.End <= end).ToList();
+        ranges.RemoveAll(gone.Contains);
+        foreach (var cache in gone.Select(r => r.Cache).Distinct())
+        {
+            if (ranges.Any(r => r.Cache == cache)) continue;
+            if (_processes.Values.Any(p => p.Space == process.Space && cache.Shared.IsMappedBy(p.Pid))) continue;
+            Unmapped(cache, process.Space);
+        }
+    }
+
     /// <summary>A fork gets a copy of its parent's address space, shared mappings included.</summary>
     private void MappingsInherited(int parentSpace, int childSpace)
     {

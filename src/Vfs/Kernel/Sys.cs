@@ -4,7 +4,7 @@ namespace PtFs.Vfs.Kernel;
 public static class Sys
 {
     public const int read = 0, write = 1, open = 2, close = 3, stat = 4, fstat = 5, lstat = 6, lseek = 8, mmap = 9,
-        ioctl = 16, msync = 26, pread64 = 17, pwrite64 = 18, readv = 19, writev = 20, access = 21, dup = 32, dup2 = 33,
+        munmap = 11, ioctl = 16, msync = 26, pread64 = 17, pwrite64 = 18, readv = 19, writev = 20, access = 21, dup = 32, dup2 = 33,
         sendfile = 40, execve = 59, fcntl = 72, flock = 73, fsync = 74, fdatasync = 75, truncate = 76, ftruncate = 77,
         getdents = 78, getcwd = 79, chdir = 80, fchdir = 81, rename = 82, mkdir = 83, rmdir = 84, creat = 85, link = 86,
         unlink = 87, symlink = 88, readlink = 89, chmod = 90, fchmod = 91, chown = 92, fchown = 93, lchown = 94,
