@@ -9,6 +9,7 @@ public sealed class MountTable
     // st_dev of mount i: major 0 (anonymous, like tmpfs and FUSE), minor from 200 up.
     private const ulong FirstMinor = 200;
     private readonly List<Mount> _mounts = [];
+    private ulong _added; // every mount ever added, retired ones too: a device number is never given twice
 
     public IReadOnlyList<Mount> Mounts => _mounts;
 
@@ -36,7 +37,7 @@ public sealed class MountTable
         string normalized = PathText.Normalize(point);
         if (!normalized.StartsWith('/')) throw new ArgumentException($"a mount point must be absolute: {point}", nameof(point));
         if (_mounts.Any(m => m.Point == normalized)) throw new ArgumentException($"{normalized} is mounted already", nameof(point));
-        var mount = new Mount(normalized, provider, name, Encode(FirstMinor + (ulong)_mounts.Count), overArchive);
+        var mount = new Mount(normalized, provider, name, Encode(FirstMinor + _added++), overArchive);
         _mounts.Add(mount);
         _mounts.Sort((a, b) => b.Point.Length.CompareTo(a.Point.Length)); // longest first
         return mount;
