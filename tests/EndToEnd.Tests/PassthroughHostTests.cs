@@ -46,6 +46,26 @@ public class PassthroughHostTests
     }
 
     [Fact]
+    public void Files_on_host_filesystems_mounted_below_the_source_keep_inode_numbers_of_their_own()
+    {
+        using var host = new TempDir();
+        Directory.CreateDirectory(host["t1"]);
+        Directory.CreateDirectory(host["t2"]);
+        string at = "/tmp/ptfs-pt-" + Guid.NewGuid().ToString("N")[..8];
+        // Two fresh tmpfs mounts number their first file alike; the private mount namespace keeps them to this test.
+        var run = Ptfs.RunNative("unshare", "--mount", "sh", "-c",
+            $"mount -t tmpfs none {host["t1"]} && mount -t tmpfs none {host["t2"]} && echo one > {host["t1/f"]} && echo two > {host["t2/f"]} " +
+            $"&& stat -c %i {host["t1/f"]} {host["t2/f"]} | uniq | wc -l && exec \"$0\" \"$@\"",
+            Ptfs.DotnetHostPath, "exec", Ptfs.Dll, "mount", "--provider", "passthrough", "--source", host.Path, "--at", at, "--",
+            "sh", "-c", $"stat -c %i {at}/t1/f {at}/t2/f | uniq | wc -l; ls -i {at}/t1 | cut -d' ' -f1; stat -c %i {at}/t1/f");
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(4, run.Stderr);
+        lines[0].Should().Be("1", "on the host both files have one number, on two devices");
+        lines[1].Should().Be("2", "under one mount's st_dev, two files need two numbers");
+        lines[2].Should().Be(lines[3], "a listing's d_ino is the file's st_ino");
+    }
+
+    [Fact]
     public void A_missing_source_is_a_usage_error()
     {
         var run = Ptfs.Run("mount", "--provider", "passthrough", "--source", "/nonexistent-ptfs-dir", "--at", "/tmp/x", "--", "true");

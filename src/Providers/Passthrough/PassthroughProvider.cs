@@ -15,6 +15,7 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
 {
     private readonly int _root;
     private readonly uint _uid;
+    private readonly ulong _rootDevice;
 
     public PassthroughProvider(MountSettings settings)
     {
@@ -22,6 +23,7 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         _root = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (_root < 0) throw new FsException((Errno)LastError, $"cannot use {source} as the passthrough source: {(Errno)LastError}");
         _uid = ProcessIdentity.Current().Uid;
+        _rootDevice = DeviceOf(_root);
     }
 
     public unsafe Errno GetAttributes(string path, out FileStat stat)
@@ -30,7 +32,7 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         var errno = path == "/"
             ? Check(fstatat(_root, "", buffer, AT_EMPTY_PATH))
             : InParent(path, (dir, name) => fstatat(dir, name, buffer, AT_SYMLINK_NOFOLLOW));
-        stat = errno == Errno.Ok ? StatLayout.ReadStat(new ReadOnlySpan<byte>(buffer, StatLayout.StatSize)) : default;
+        stat = errno == Errno.Ok ? Stat(buffer) : default;
         return errno;
     }
 
@@ -38,8 +40,27 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
     {
         var buffer = stackalloc byte[StatLayout.StatSize];
         var errno = Check(fstat(((HostHandle)handle).Fd, buffer));
-        stat = errno == Errno.Ok ? StatLayout.ReadStat(new ReadOnlySpan<byte>(buffer, StatLayout.StatSize)) : default;
+        stat = errno == Errno.Ok ? Stat(buffer) : default;
         return errno;
+    }
+
+    private unsafe FileStat Stat(byte* buffer)
+    {
+        var stat = StatLayout.ReadStat(new ReadOnlySpan<byte>(buffer, StatLayout.StatSize));
+        return stat with { Inode = Inode(*(ulong*)buffer, stat.Inode) };
+    }
+
+    /// <summary>
+    /// Inode numbers are unique only per host device, and the VFS gives the whole mount one st_dev: a file on
+    /// a host filesystem mounted below the source gets its device folded into its number (with bit 61 set,
+    /// apart from the source's own numbers), so that two files never share one.
+    /// </summary>
+    private ulong Inode(ulong device, ulong inode) => device == _rootDevice ? inode : (inode ^ (device * 0x9E3779B97F4A7C15UL)) | 1UL << 61;
+
+    private static unsafe ulong DeviceOf(int fd)
+    {
+        var buffer = stackalloc byte[StatLayout.StatSize];
+        return fstat(fd, buffer) == 0 ? *(ulong*)buffer : 0;
     }
 
     public Errno ReadDirectory(string path, out IReadOnlyList<DirectoryEntry> entries) =>
@@ -50,10 +71,11 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
         List(OpenBeneath(((HostHandle)handle).Fd, ".", O_RDONLY | O_DIRECTORY), out entries);
 
     /// <summary>Every name in the directory open at <paramref name="fd"/> (or the errno that failed to open it), closing fd.</summary>
-    private static unsafe Errno List(int fd, out IReadOnlyList<DirectoryEntry> entries)
+    private unsafe Errno List(int fd, out IReadOnlyList<DirectoryEntry> entries)
     {
         entries = [];
         if (fd < 0) return (Errno)LastError;
+        ulong device = DeviceOf(fd);
         var list = new List<DirectoryEntry>();
         var buffer = new byte[32768];
         try
@@ -71,7 +93,7 @@ public sealed partial class PassthroughProvider : IWritableFileSystemProvider, I
                     var name = record[19..length];
                     string text = Encoding.UTF8.GetString(name[..name.IndexOf((byte)0)]);
                     if (text is not "." and not "..")
-                        list.Add(new DirectoryEntry(text, TypeOf(fd, text, record[18]), BinaryPrimitives.ReadUInt64LittleEndian(record)));
+                        list.Add(new DirectoryEntry(text, TypeOf(fd, text, record[18]), Inode(device, BinaryPrimitives.ReadUInt64LittleEndian(record))));
                     at += length;
                 }
             }
