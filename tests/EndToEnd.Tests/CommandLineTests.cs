@@ -95,6 +95,25 @@ public class CommandLineTests(ArchiveFixture archives) : IClassFixture<ArchiveFi
     }
 
     [Fact]
+    public void Stats_name_what_the_VFS_served_and_stats_json_says_the_same_for_scripts()
+    {
+        using var dir = new TempDir();
+        var run = Ptfs.Run("mount", "--provider", "memory", "--at", dir["m"], "--stats", "--stats-json", dir["stats.json"], "--",
+            "sh", "-c", $"echo hi > {dir["m"]}/f && cat {dir["m"]}/f {dir["m"]}/f");
+        run.Stdout.Should().Be("hi\nhi\n");
+        run.Stderr.Should().Contain("served by the VFS:").And.Contain("time in the VFS and providers:");
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["stats.json"]));
+        var root = json.RootElement;
+        long Count(string group, string name) => root.GetProperty(group).TryGetProperty(name, out var n) ? n.GetInt64() : 0;
+        Count("served", "openat").Should().Be(3, "one open for the redirection, one per file cat reads");
+        Count("served", "read").Should().BeGreaterThanOrEqualTo(2);
+        Count("trapped", "openat").Should().BeGreaterThan(Count("served", "openat"), "the loader's real opens stop too, and go to the kernel");
+        root.GetProperty("stops").GetInt64().Should().Be(root.GetProperty("stops_by_kind").EnumerateObject().Sum(k => k.Value.GetInt64()));
+        run.Stderr.Should().Contain($"served by the VFS: {root.GetProperty("served").EnumerateObject().Sum(k => k.Value.GetInt64())} total");
+    }
+
+    [Fact]
     public void Providers_are_listed_with_what_they_serve()
     {
         var run = Ptfs.Run("providers");

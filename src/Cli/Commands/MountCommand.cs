@@ -26,7 +26,8 @@ internal static class MountCommand
         var options = new Option<string[]>("--option", "-o") { Description = "A provider option KEY=VALUE; DIR:KEY=VALUE for the mount at DIR (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var mounts = new Option<string[]>("--mount", "-m") { Description = "Another mount, DIR=NAME[:SOURCE] (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var plugins = new Option<string[]>("--plugin") { Description = "An assembly with more providers (repeatable).", Arity = ArgumentArity.ZeroOrMore };
-        var stats = new Option<bool>("--stats") { Description = "Print stops and trapped syscalls to stderr at the end." };
+        var stats = new Option<bool>("--stats") { Description = "Print stops, trapped and served syscalls and the time in the VFS to stderr at the end." };
+        var statsJson = new Option<FileInfo?>("--stats-json") { Description = "Write the same as JSON to FILE at the end, for scripts." };
         var common = new CommonOptions();
 
         var command = new Command("mount", """
@@ -42,7 +43,7 @@ internal static class MountCommand
               ptfs mount --plugin Hello.dll --provider hello --at /mnt/hello -- cat /mnt/hello/hello
             """)
         {
-            provider, source, at, options, mounts, plugins, stats,
+            provider, source, at, options, mounts, plugins, stats, statsJson,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -52,7 +53,7 @@ internal static class MountCommand
                 var requests = MountRequest.Parse(parse.GetValue(provider), parse.GetValue(source), parse.GetValue(at),
                     parse.GetValue(mounts) ?? [], parse.GetValue(options) ?? []);
                 using var loggers = CliLogging.Create(parse.GetValue(common.LogLevel), parse.GetValue(common.LogFile));
-                return Run(requests, parse.GetValue(plugins) ?? [], parse.GetValue(stats), loggers,
+                return Run(requests, parse.GetValue(plugins) ?? [], (parse.GetValue(stats), parse.GetValue(statsJson)), loggers,
                     parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? []);
             }
             catch (UsageException e)
@@ -64,7 +65,7 @@ internal static class MountCommand
         return command;
     }
 
-    private static int Run(List<MountRequest> requests, string[] plugins, bool stats, ILoggerFactory loggers, string program, string[] arguments)
+    private static int Run(List<MountRequest> requests, string[] plugins, (bool Print, FileInfo? Json) stats, ILoggerFactory loggers, string program, string[] arguments)
     {
         if (ProgramLocator.Find(program) is null) throw new UsageException($"{program}: program not found");
         var collection = new ServiceCollection().AddSingleton(loggers).AddLogging().AddBuiltInProviders();
@@ -89,7 +90,8 @@ internal static class MountCommand
             {
                 throw new UsageException(e.Message);
             }
-            if (stats) StatsReport.Write(Console.Error, tracer);
+            if (stats.Print) StatsReport.Write(Console.Error, tracer, vfs.Counters);
+            if (stats.Json is { } json) StatsReport.WriteJson(json.FullName, tracer, vfs.Counters);
             return status;
         }
         finally

@@ -12,6 +12,7 @@ internal static class TraceCommand
     {
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the trace to FILE instead of stderr." };
         var stats = new Option<bool>("--stats") { Description = "Print syscalls by name, stops by kind and wall time at the end." };
+        var statsJson = new Option<FileInfo?>("--stats-json") { Description = "Write the same as JSON to FILE at the end, for scripts." };
         var common = new CommonOptions();
 
         var command = new Command("trace", """
@@ -24,7 +25,7 @@ internal static class TraceCommand
               ptfs trace -o trace.txt --stats -- python3 -c 'open("/etc/hostname").read()'
             """)
         {
-            output, stats,
+            output, stats, statsJson,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -32,7 +33,7 @@ internal static class TraceCommand
             try
             {
                 return Run(parse.GetValue(common.Program)!, parse.GetValue(common.Arguments) ?? [], parse.GetValue(output),
-                    parse.GetValue(stats), parse.GetValue(common.LogLevel), parse.GetValue(common.LogFile));
+                    (parse.GetValue(stats), parse.GetValue(statsJson)), parse.GetValue(common.LogLevel), parse.GetValue(common.LogFile));
             }
             catch (UsageException e)
             {
@@ -43,7 +44,7 @@ internal static class TraceCommand
         return command;
     }
 
-    private static int Run(string program, string[] arguments, FileInfo? outputFile, bool stats, LogLevel logLevel, FileInfo? logFile)
+    private static int Run(string program, string[] arguments, FileInfo? outputFile, (bool Print, FileInfo? Json) stats, LogLevel logLevel, FileInfo? logFile)
     {
         if (ProgramLocator.Find(program) is null)
         {
@@ -66,7 +67,8 @@ internal static class TraceCommand
             Console.Error.WriteLine($"ptfs: {e.Message}");
             return ExitCodes.UsageError;
         }
-        if (stats) StatsReport.Write(trace, tracer);
+        if (stats.Print) StatsReport.Write(trace, tracer);
+        if (stats.Json is { } json) StatsReport.WriteJson(json.FullName, tracer);
         return status;
     }
 }

@@ -51,6 +51,8 @@ public sealed partial class VirtualFileSystem
 
     public MountTable Mounts { get; }
 
+    public VfsCounters Counters { get; } = new();
+
     /// <summary>Syscalls that must always stop: they take a path (or change the cwd).</summary>
     public IEnumerable<int> PathSyscalls => _handlers.Where(h => h.Value.FdArgument == Always).Select(h => h.Key);
 
@@ -106,9 +108,11 @@ public sealed partial class VirtualFileSystem
     {
         if (!_handlers.TryGetValue(call.Number, out var handler)) return SyscallOutcome.PassThrough;
         var process = ProcessOf(call.Pid);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = SyscallOutcome.PassThrough;
         try
         {
-            return handler.Handle(call, process);
+            return outcome = handler.Handle(call, process);
         }
         catch (Exception e)
         {
@@ -116,7 +120,11 @@ public sealed partial class VirtualFileSystem
             if (call.CallerGone) return SyscallOutcome.Fail(errno);
             if (ErrnoMapper.IsUnexpected(e)) LogProviderFailure(_log, call.Number, call.Pid, e);
             else if (errno == Errno.EIO) LogProviderError(_log, call.Number, call.Pid, e.Message); // a provider's own I/O error says why
-            return SyscallOutcome.Fail(errno);
+            return outcome = SyscallOutcome.Fail(errno);
+        }
+        finally
+        {
+            Counters.Count(call.Number, started, outcome.Kind is not (OutcomeKind.PassThrough or OutcomeKind.Observe));
         }
     }
 
@@ -127,6 +135,7 @@ public sealed partial class VirtualFileSystem
     public long HandleExit(ISyscall call, long result)
     {
         if (!_pendingExits.Remove(call.Tid, out var then)) return result;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return then(call, result);
@@ -135,6 +144,10 @@ public sealed partial class VirtualFileSystem
         {
             if (!call.CallerGone) LogProviderFailure(_log, call.Number, call.Pid, e);
             return result;
+        }
+        finally
+        {
+            Counters.AddTime(started);
         }
     }
 
