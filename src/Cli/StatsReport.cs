@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PtFs.Interceptor;
 using PtFs.Interceptor.Syscalls;
+using PtFs.Cli.Mounting;
 using PtFs.Vfs.Dispatch;
 
 namespace PtFs.Cli;
@@ -8,7 +9,7 @@ namespace PtFs.Cli;
 /// <summary>The summary <c>--stats</c> prints when the program has ended, and the same as JSON for <c>--stats-json</c>.</summary>
 internal static class StatsReport
 {
-    public static void Write(TextWriter output, Tracer tracer, VfsCounters? vfs = null)
+    public static void Write(TextWriter output, Tracer tracer, VfsCounters? vfs = null, TransportCounters? moved = null)
     {
         var counters = tracer.Counters;
         output.WriteLine($"ptfs stats: wall time {tracer.WallTime.TotalMilliseconds:F1} ms");
@@ -24,9 +25,11 @@ internal static class StatsReport
         foreach (var (number, count) in vfs.Served.OrderByDescending(s => s.Value).ThenBy(s => s.Key))
             output.WriteLine($"    {SyscallNames.Of(number),-20} {count,10}");
         output.WriteLine($"  time in the VFS and providers: {vfs.Time.TotalMilliseconds:F1} ms");
+        if (moved is null) return;
+        output.WriteLine($"  bytes moved: {moved.SharedRegion} through the shared region, {moved.ToPrograms} by process_vm_writev, {moved.FromPrograms} by process_vm_readv");
     }
 
-    public static void WriteJson(string path, Tracer tracer, VfsCounters? vfs = null)
+    public static void WriteJson(string path, Tracer tracer, VfsCounters? vfs = null, TransportCounters? moved = null)
     {
         var counters = tracer.Counters;
         using var stream = File.Create(path);
@@ -44,6 +47,14 @@ internal static class StatsReport
             WriteCounts(json, "served", vfs.Served);
             json.WriteNumber("stops_per_served", Math.Round(StopsPerServed(tracer, vfs), 3));
             json.WriteNumber("vfs_ms", Math.Round(vfs.Time.TotalMilliseconds, 3));
+        }
+        if (moved is not null)
+        {
+            json.WriteStartObject("bytes_moved");
+            json.WriteNumber("shared_region", moved.SharedRegion);
+            json.WriteNumber("process_vm_writev", moved.ToPrograms);
+            json.WriteNumber("process_vm_readv", moved.FromPrograms);
+            json.WriteEndObject();
         }
         json.WriteEndObject();
     }

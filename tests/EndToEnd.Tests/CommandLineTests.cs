@@ -110,6 +110,9 @@ public class CommandLineTests(ArchiveFixture archives) : IClassFixture<ArchiveFi
         Count("served", "read").Should().BeGreaterThanOrEqualTo(2);
         Count("trapped", "openat").Should().BeGreaterThan(Count("served", "openat"), "the loader's real opens stop too, and go to the kernel");
         root.GetProperty("stops").GetInt64().Should().Be(root.GetProperty("stops_by_kind").EnumerateObject().Sum(k => k.Value.GetInt64()));
+        var moved = root.GetProperty("bytes_moved");
+        (moved.GetProperty("shared_region").GetInt64() + moved.GetProperty("process_vm_writev").GetInt64()).Should().BeGreaterThanOrEqualTo(6, "cat read hi twice");
+        moved.GetProperty("process_vm_readv").GetInt64().Should().BeGreaterThanOrEqualTo(3 + 2 * dir["m/f"].Length, "echo wrote 3 bytes, and three paths were read");
         run.Stderr.Should().Contain($"served by the VFS: {root.GetProperty("served").EnumerateObject().Sum(k => k.Value.GetInt64())} total");
     }
 

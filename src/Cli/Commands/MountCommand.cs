@@ -79,7 +79,8 @@ internal static class MountCommand
             Mount(table, services, requests, loggers);
             var vfs = new VirtualFileSystem(table, loggers.CreateLogger<VirtualFileSystem>());
             using var region = new SharedRegion();
-            var tracer = new Tracer(new VfsSyscallHandler(vfs), region, loggers.CreateLogger<Tracer>());
+            var handler = new VfsSyscallHandler(vfs);
+            var tracer = new Tracer(handler, region, loggers.CreateLogger<Tracer>());
             signals = new ProgramSignals(tracer);
             int status;
             try
@@ -90,8 +91,8 @@ internal static class MountCommand
             {
                 throw new UsageException(e.Message);
             }
-            if (stats.Print) StatsReport.Write(Console.Error, tracer, vfs.Counters);
-            if (stats.Json is { } json) StatsReport.WriteJson(json.FullName, tracer, vfs.Counters);
+            if (stats.Print) StatsReport.Write(Console.Error, tracer, vfs.Counters, handler.Moved);
+            if (stats.Json is { } json) StatsReport.WriteJson(json.FullName, tracer, vfs.Counters, handler.Moved);
             return status;
         }
         finally

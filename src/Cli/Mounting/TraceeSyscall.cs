@@ -9,7 +9,7 @@ using Errno = PtFs.Vfs.Errno;
 namespace PtFs.Cli.Mounting;
 
 /// <summary>The interceptor's stopped syscall, as the VFS asks for it: memory, paths, placeholders, /proc facts.</summary>
-internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders, Snapshots snapshots) : ISyscall
+internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeholders, Snapshots snapshots, TransportCounters moved) : ISyscall
 {
     private const int AT_FDCWD = -100, SYS_fcntl = 72, F_SETFD = 2, FD_CLOEXEC = 1, O_CLOEXEC = 0x80000, O_RDWR = 2;
 
@@ -30,20 +30,31 @@ internal sealed class TraceeSyscall(SyscallContext context, Placeholders placeho
         path = "";
         var bytes = context.ReadCString(address, PathResolver.PathMax, out bool truncated);
         if (bytes is null) return Errno.EFAULT;
+        moved.FromPrograms += bytes.Length;
         if (truncated) return Errno.ENAMETOOLONG;
         path = Encoding.UTF8.GetString(bytes);
         return Errno.Ok;
     }
 
     public Errno ReadMemory(ulong address, Span<byte> destination) =>
-        destination.IsEmpty || context.ReadMemory(address, destination) == destination.Length ? Errno.Ok : Errno.EFAULT;
+        destination.IsEmpty || ReadMemoryPrefix(address, destination) == destination.Length ? Errno.Ok : Errno.EFAULT;
 
-    public int ReadMemoryPrefix(ulong address, Span<byte> destination) => (int)Math.Max(0, context.ReadMemory(address, destination));
+    public int ReadMemoryPrefix(ulong address, Span<byte> destination)
+    {
+        int n = (int)Math.Max(0, context.ReadMemory(address, destination));
+        moved.FromPrograms += n;
+        return n;
+    }
 
     public Errno WriteMemory(ulong address, ReadOnlySpan<byte> source) =>
-        source.IsEmpty || context.WriteMemory(address, source) == source.Length ? Errno.Ok : Errno.EFAULT;
+        source.IsEmpty || WriteMemoryPrefix(address, source) == source.Length ? Errno.Ok : Errno.EFAULT;
 
-    public int WriteMemoryPrefix(ulong address, ReadOnlySpan<byte> source) => (int)Math.Max(0, context.WriteMemory(address, source));
+    public int WriteMemoryPrefix(ulong address, ReadOnlySpan<byte> source)
+    {
+        int n = (int)Math.Max(0, context.WriteMemory(address, source));
+        moved.ToPrograms += n;
+        return n;
+    }
 
     public bool TryGetPayloadBuffer(out Span<byte> buffer) => context.TryGetPayloadBuffer(out buffer);
 

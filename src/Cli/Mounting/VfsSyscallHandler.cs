@@ -11,6 +11,8 @@ internal sealed class VfsSyscallHandler : SyscallHandler
     private readonly Placeholders _placeholders = new();
     private readonly Snapshots _snapshots = new();
 
+    public TransportCounters Moved { get; } = new();
+
     // Fds given to a syscall in place of a virtual one (SubstituteFd, Execute), closed when that syscall
     // returns, by thread. The syscall is named: a signal handler's own syscalls may return first.
     private readonly Dictionary<int, (int Pid, long Fd, int Number)> _closeAtExit = [];
@@ -35,7 +37,7 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         {
             OutcomeKind.PassThrough => SyscallAction.Continue,
             OutcomeKind.Complete => SyscallAction.Complete(outcome.Result),
-            OutcomeKind.CompleteWithPayload => SyscallAction.CompleteWithPayload(outcome.Result, outcome.Destination, outcome.Length),
+            OutcomeKind.CompleteWithPayload => Payload(outcome),
             OutcomeKind.Observe => SyscallAction.Observe,
             OutcomeKind.RedirectPath => Redirect(context, (int)outcome.Result, outcome.Path!),
             OutcomeKind.WaitAndRetry => SyscallAction.WaitAndRetry((int)outcome.Result),
@@ -112,7 +114,13 @@ internal sealed class VfsSyscallHandler : SyscallHandler
         if (context.WriteMemory(scratch, comm) == comm.Length) context.Inject(SYS_prctl, PR_SET_NAME, scratch);
     }
 
-    private TraceeSyscall Call(SyscallContext context) => new(context, _placeholders, _snapshots);
+    private TraceeSyscall Call(SyscallContext context) => new(context, _placeholders, _snapshots, Moved);
+
+    private SyscallAction Payload(SyscallOutcome outcome)
+    {
+        Moved.SharedRegion += outcome.Length;
+        return SyscallAction.CompleteWithPayload(outcome.Result, outcome.Destination, outcome.Length);
+    }
 
     private void CloseAtExit(SyscallContext context, long fd, int number) => _closeAtExit[context.Tid] = (context.Pid, fd, number);
 
