@@ -24,6 +24,12 @@ public sealed class TracedThread
     /// <summary>The program's own seccomp filter refused the poll a lock wait sleeps in: it sleeps in nanosleep.</summary>
     internal bool PollRefused;
 
+    /// <summary>
+    /// Where a lock wait sent the thread back to make its syscall again (0 when none is on the way): a signal
+    /// delivered before it gets there must interrupt the wait, as it would the kernel's.
+    /// </summary>
+    internal ulong RetryAt;
+
     /// <summary>The syscall as the handler saw it at its seccomp stop, for the exit callback.</summary>
     internal SyscallRequest PendingRequest;
 

@@ -16,6 +16,7 @@ public sealed partial class Tracer
     private void OnSeccompStop(TracedThread thread)
     {
         CountStop(thread, StopKind.Seccomp);
+        thread.RetryAt = 0;
         if (Ptrace.GetRegs(thread.Tid, out var regs) != 0) return;
         int number = (int)regs.orig_rax;
         Counters.CountTrapped(number);
@@ -317,7 +318,8 @@ public sealed partial class Tracer
     /// The sleep of a <see cref="SyscallActionKind.WaitAndRetry"/> is over. Timed out: the program's registers
     /// come back, one instruction earlier, so it makes its syscall again. Cut short by a signal: the
     /// registers come back with -ERESTARTSYS, and the kernel, delivering the signal, restarts the call or
-    /// fails it with EINTR exactly as for a lock wait of its own.
+    /// fails it with EINTR exactly as for a lock wait of its own. A signal that comes as the sleep runs out is
+    /// delivered on the way back (<see cref="InterruptRetry"/>).
     /// </summary>
     private void RetryAfterSleep(TracedThread thread, long sleepResult)
     {
@@ -334,9 +336,24 @@ public sealed partial class Tracer
             if (sleepResult < 0) thread.PollRefused = true;
             restored.rip -= 2;
             restored.rax = restored.orig_rax;
+            thread.RetryAt = restored.rip;
         }
         Ptrace.SetRegs(thread.Tid, restored);
         Ptrace.Cont(thread.Tid);
+    }
+
+    /// <summary>
+    /// A signal is delivered to a thread on its way back into a lock wait: the wait ends as the kernel's would,
+    /// with -ERESTARTSYS, so the handler's SA_RESTART decides between a restart and EINTR.
+    /// </summary>
+    private static void InterruptRetry(TracedThread thread)
+    {
+        ulong retryAt = thread.RetryAt;
+        thread.RetryAt = 0;
+        if (Ptrace.GetRegs(thread.Tid, out var regs) != 0 || regs.rip != retryAt) return;
+        regs.rip += 2;
+        regs.rax = unchecked((ulong)-ERESTARTSYS);
+        Ptrace.SetRegs(thread.Tid, regs);
     }
 
     private long Finish(in SyscallRequest request, long result)

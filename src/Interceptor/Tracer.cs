@@ -244,6 +244,7 @@ public sealed partial class Tracer
                 // Signal-delivery-stop: the signal goes on to the tracee, as the kernel meant it to.
                 CountStop(thread, StopKind.Signal);
                 if (FinishPayloadCopy(thread, status.StopSignal)) break;
+                if (thread.RetryAt != 0) InterruptRetry(thread);
                 Resume(thread, status.StopSignal);
                 break;
             default:
