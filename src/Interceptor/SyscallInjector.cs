@@ -10,7 +10,7 @@ namespace PtFs.Interceptor;
 /// once the program's registers are back; ERESTART* results are retried.
 /// </summary>
 internal sealed unsafe class SyscallInjector(
-    VdsoLocator vdso, Action<TracedThread, StopKind> countStop, Action<TracedThread> countInjected, Action<int, int> defer)
+    VdsoLocator vdso, StopWaiter waiter, Action<TracedThread, StopKind> countStop, Action<TracedThread> countInjected, Action<int, int> defer)
 {
     private readonly List<int> _heldSignals = [];
     private TracedThread _thread = null!;
@@ -182,8 +182,7 @@ internal sealed unsafe class SyscallInjector(
     {
         while (true)
         {
-            int raw;
-            int r = Libc.waitpid(-1, &raw, Constants.__WALL | Constants.__WNOTHREAD);
+            int r = waiter.Next(out int raw);
             if (r < 0)
             {
                 if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Constants.EINTR) continue;

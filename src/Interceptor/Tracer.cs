@@ -25,6 +25,7 @@ public sealed partial class Tracer
     private readonly HashSet<int> _adoptedBeforeEvent = [];
     private readonly Dictionary<int, TracedProcess> _processes = [];
     private readonly SyscallInjector _injector;
+    private readonly StopWaiter _waiter;
     private readonly SyscallContext _context;
     private readonly SharedRegion? _region;
     private readonly Queue<(int Tid, int Raw)> _deferred = new();
@@ -41,14 +42,21 @@ public sealed partial class Tracer
     /// <param name="handler">Decides what happens to trapped syscalls.</param>
     /// <param name="region">When given, mapped into every traced address space at exec (the caller owns it).</param>
     /// <param name="logger">ptfs's own diagnostics.</param>
-    public Tracer(SyscallHandler handler, SharedRegion? region = null, ILogger? logger = null)
+    /// <param name="pollBeforeSleep">How long the tracer polls for the next stop before it sleeps in waitpid
+    /// (on a VM, waking a sleeping tracer costs more than the rest of a stop); zero never polls. Null:
+    /// <see cref="DefaultPollBeforeSleep"/>.</param>
+    public Tracer(SyscallHandler handler, SharedRegion? region = null, ILogger? logger = null, TimeSpan? pollBeforeSleep = null)
     {
         _handler = handler;
         _region = region;
         _log = logger ?? NullLogger.Instance;
-        _injector = new SyscallInjector(new VdsoLocator(), CountStop, CountInjected, (tid, raw) => _deferred.Enqueue((tid, raw)));
+        _waiter = new StopWaiter(pollBeforeSleep ?? DefaultPollBeforeSleep);
+        _injector = new SyscallInjector(new VdsoLocator(), _waiter, CountStop, CountInjected, (tid, raw) => _deferred.Enqueue((tid, raw)));
         _context = new SyscallContext(_injector, region);
     }
+
+    /// <summary>A little more than a tracee takes from PTRACE_CONT to its next stop when it makes syscalls in a loop.</summary>
+    public static readonly TimeSpan DefaultPollBeforeSleep = TimeSpan.FromMicroseconds(30);
 
     /// <summary>Stops and syscalls of every tracee of this run.</summary>
     public StopCounters Counters { get; } = new();
@@ -133,7 +141,7 @@ public sealed partial class Tracer
         {
             int raw, tid;
             if (_deferred.TryDequeue(out var deferred)) (tid, raw) = deferred;
-            else tid = Libc.waitpid(-1, &raw, Constants.__WALL | Constants.__WNOTHREAD);
+            else tid = _waiter.Next(out raw);
             if (tid < 0)
             {
                 int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();

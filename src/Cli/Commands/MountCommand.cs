@@ -80,7 +80,7 @@ internal static class MountCommand
             var vfs = new VirtualFileSystem(table, loggers.CreateLogger<VirtualFileSystem>());
             using var region = new SharedRegion();
             var handler = new VfsSyscallHandler(vfs);
-            var tracer = new Tracer(handler, region, loggers.CreateLogger<Tracer>());
+            var tracer = new Tracer(handler, region, loggers.CreateLogger<Tracer>(), PollSetting.FromEnvironment());
             signals = new ProgramSignals(tracer);
             int status;
             try

@@ -55,7 +55,7 @@ internal static class TraceCommand
         using var trace = outputFile is null
             ? new StreamWriter(Console.OpenStandardError()) { AutoFlush = true }
             : new StreamWriter(outputFile.FullName) { AutoFlush = true };
-        var tracer = new Tracer(new StraceHandler(trace), logger: loggers.CreateLogger<Tracer>());
+        var tracer = new Tracer(new StraceHandler(trace), logger: loggers.CreateLogger<Tracer>(), pollBeforeSleep: PollSetting.FromEnvironment());
         using var signals = new ProgramSignals(tracer);
         int status;
         try

@@ -4,6 +4,7 @@ namespace PtFs.Interceptor.Native;
 internal static class Constants
 {
     // wait(2)
+    public const int WNOHANG = 1;
     public const int __WNOTHREAD = 0x20000000;
     public const int __WALL = 0x40000000;
 
