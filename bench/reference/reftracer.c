@@ -3,9 +3,12 @@
 //
 //   reftracer native  getppid N        N getppid calls, untraced
 //   reftracer emulate getppid N        one seccomp stop each; the tracer answers (orig_rax = -1, rax = result)
+//   reftracer poll getppid N           the same, with a tracer that polls waitpid for 30 us before it sleeps, as
+//                                      PtFs's does (on a VM, waking a sleeping tracer on the other vCPU is dear)
 //   reftracer native  read N SIZE      N reads of SIZE bytes from /dev/zero, untraced
 //   reftracer emulate read N SIZE      N reads of SIZE bytes from fd 1000, which does not exist: one stop
 //                                      each, the tracer writes SIZE bytes with process_vm_writev
+//   reftracer poll read N SIZE         the same with the polling tracer
 //
 // The tracee times its own loop (clock_gettime is vDSO: no syscall, no stop) and prints nanoseconds per
 // call on stdout, after checking every answer it got.
@@ -113,10 +116,26 @@ static void serve(pid_t pid, int reading)
     ptrace(PTRACE_SETREGS, pid, 0, &regs);
 }
 
+// The next stop: polled for up to poll_ns first, then waited for.
+static pid_t next_stop(pid_t pid, int *status, double poll_ns)
+{
+    if (poll_ns > 0)
+    {
+        double until = now_ns() + poll_ns;
+        do
+        {
+            pid_t r = waitpid(pid, status, WNOHANG);
+            if (r != 0) return r;
+        } while (now_ns() < until);
+    }
+    return waitpid(pid, status, 0);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 4) { fprintf(stderr, "usage: reftracer native|emulate getppid|read N [SIZE]\n"); return 2; }
-    int emulated = strcmp(argv[1], "emulate") == 0, reading = strcmp(argv[2], "read") == 0;
+    if (argc < 4) { fprintf(stderr, "usage: reftracer native|emulate|poll getppid|read N [SIZE]\n"); return 2; }
+    double poll_ns = strcmp(argv[1], "poll") == 0 ? 30000 : 0;
+    int emulated = strcmp(argv[1], "emulate") == 0 || poll_ns > 0, reading = strcmp(argv[2], "read") == 0;
     long n = atol(argv[3]), size = argc > 4 ? atol(argv[4]) : 1;
     if (!emulated) return tracee(reading, n, size, 0);
 
@@ -129,7 +148,7 @@ int main(int argc, char **argv)
     ptrace(PTRACE_CONT, pid, 0, 0);
     for (;;)
     {
-        if (waitpid(pid, &status, 0) < 0) return 3;
+        if (next_stop(pid, &status, poll_ns) < 0) return 3;
         if (WIFEXITED(status)) return WEXITSTATUS(status);
         if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
         int signal = 0;

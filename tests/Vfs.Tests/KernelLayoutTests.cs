@@ -91,6 +91,7 @@ public partial class KernelLayoutTests : IDisposable
             Uid = BinaryPrimitives.ReadUInt32LittleEndian(k.AsSpan(28)),
             Gid = BinaryPrimitives.ReadUInt32LittleEndian(k.AsSpan(32)),
             Size = BinaryPrimitives.ReadInt64LittleEndian(k.AsSpan(48)),
+            BlockSize = (int)BinaryPrimitives.ReadInt64LittleEndian(k.AsSpan(56)),
             AllocatedBytes = BinaryPrimitives.ReadInt64LittleEndian(k.AsSpan(64)) * 512,
             AccessTime = Time(72),
             ModifyTime = Time(88),

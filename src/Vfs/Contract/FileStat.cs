@@ -29,6 +29,12 @@ public record struct FileStat
     /// <summary>Bytes actually stored (sparse files hold less than <see cref="Size"/>); -1 means "as Size".</summary>
     public long AllocatedBytes { get; set; }
 
+    /// <summary>
+    /// st_blksize, the I/O size the file prefers (cat, cp and stdio size their buffers by it); 0 means
+    /// <see cref="Kernel.StatLayout.PreferredIoSize"/>. A provider over host files reports theirs.
+    /// </summary>
+    public int BlockSize { get; set; }
+
     public static FileStat Directory(uint mode = 0x1ED /* 0755 */) => new() { Type = FileType.Directory, Mode = mode, Links = 2, AllocatedBytes = -1 };
 
     public static FileStat File(long size, uint mode = 0x1A4 /* 0644 */) => new() { Type = FileType.Regular, Mode = mode, Size = size, Links = 1, AllocatedBytes = -1 };

@@ -4,13 +4,19 @@ namespace PtFs.Vfs.Kernel;
 
 /// <summary>
 /// struct stat (x86_64, 144 bytes) and struct statx (256 bytes) as the kernel writes them, from a
-/// <see cref="FileStat"/>. st_blocks counts 512-byte units; st_blksize is 4096.
+/// <see cref="FileStat"/>. st_blocks counts 512-byte units.
 /// </summary>
 public static class StatLayout
 {
     public const int StatSize = 144, StatxSize = 256;
     public const uint StatxBasicStats = 0x7ff;
-    private const int BlockSize = 4096;
+
+    /// <summary>
+    /// The st_blksize of files whose provider names none: one payload slot of the shared region (1 MiB, as NFS
+    /// reports its rsize). Every read costs a stop, so cat, which reads max(st_blksize, 128 KiB) at a time,
+    /// makes 8 times fewer of them than with 4096 (bench/run, workload 1).
+    /// </summary>
+    public const int PreferredIoSize = 1 << 20;
 
     public static void WriteStat(Span<byte> b, in FileStat s, ulong device)
     {
@@ -22,7 +28,7 @@ public static class StatLayout
         BinaryPrimitives.WriteUInt32LittleEndian(b[28..], s.Uid);
         BinaryPrimitives.WriteUInt32LittleEndian(b[32..], s.Gid);
         BinaryPrimitives.WriteInt64LittleEndian(b[48..], s.Size);
-        BinaryPrimitives.WriteInt64LittleEndian(b[56..], BlockSize);
+        BinaryPrimitives.WriteInt64LittleEndian(b[56..], IoSize(s));
         BinaryPrimitives.WriteInt64LittleEndian(b[64..], Blocks(s));
         WriteTimespec(b[72..], s.AccessTime);
         WriteTimespec(b[88..], s.ModifyTime);
@@ -33,7 +39,7 @@ public static class StatLayout
     {
         b[..StatxSize].Clear();
         BinaryPrimitives.WriteUInt32LittleEndian(b[0..], StatxBasicStats);
-        BinaryPrimitives.WriteUInt32LittleEndian(b[4..], BlockSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[4..], (uint)IoSize(s));
         BinaryPrimitives.WriteUInt32LittleEndian(b[16..], s.Links);
         BinaryPrimitives.WriteUInt32LittleEndian(b[20..], s.Uid);
         BinaryPrimitives.WriteUInt32LittleEndian(b[24..], s.Gid);
@@ -62,6 +68,7 @@ public static class StatLayout
             Uid = BinaryPrimitives.ReadUInt32LittleEndian(b[28..]),
             Gid = BinaryPrimitives.ReadUInt32LittleEndian(b[32..]),
             Size = BinaryPrimitives.ReadInt64LittleEndian(b[48..]),
+            BlockSize = (int)BinaryPrimitives.ReadInt64LittleEndian(b[56..]),
             AllocatedBytes = BinaryPrimitives.ReadInt64LittleEndian(b[64..]) * 512,
             AccessTime = ReadTimespec(b[72..]),
             ModifyTime = ReadTimespec(b[88..]),
@@ -70,6 +77,8 @@ public static class StatLayout
     }
 
     public static uint Mode(in FileStat s) => (uint)s.Type | (s.Mode & 0xFFF);
+
+    private static int IoSize(in FileStat s) => s.BlockSize > 0 ? s.BlockSize : PreferredIoSize;
 
     private static long Blocks(in FileStat s) => ((s.AllocatedBytes < 0 ? s.Size : s.AllocatedBytes) + 511) / 512;
 
