@@ -2,10 +2,13 @@
 // a minimal C tracer with the same mechanisms and nothing else (no VFS, no allocation, no logging).
 //
 //   reftracer native  getppid N        N getppid calls, untraced
+//   reftracer filtered getppid N       the same under a seccomp filter that allows everything, untraced: the
+//                                      entry cost every seccomp-bpf tool adds to the syscalls it lets through
 //   reftracer emulate getppid N        one seccomp stop each; the tracer answers (orig_rax = -1, rax = result)
 //   reftracer poll getppid N           the same, with a tracer that polls waitpid for 30 us before it sleeps, as
 //                                      PtFs's does (on a VM, waking a sleeping tracer on the other vCPU is dear)
 //   reftracer native  read N SIZE      N reads of SIZE bytes from /dev/zero, untraced
+//   reftracer filtered read N SIZE     the same under the allow-everything filter
 //   reftracer emulate read N SIZE      N reads of SIZE bytes from fd 1000, which does not exist: one stop
 //                                      each, the tracer writes SIZE bytes with process_vm_writev
 //   reftracer poll read N SIZE         the same with the polling tracer
@@ -83,6 +86,14 @@ static int run_loop(int reading, long n, long size, int fd, char *buffer)
     return 0;
 }
 
+// A filter that lets every syscall through: the kernel's seccomp action cache answers it without running it.
+static void allow_everything(void)
+{
+    struct sock_filter allow[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+    struct sock_fprog program = { 1, allow };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program)) { perror("seccomp"); exit(3); }
+}
+
 static int tracee(int reading, long n, long size, int emulated)
 {
     char *buffer = malloc(size > 0 ? size : 1);
@@ -133,10 +144,11 @@ static pid_t next_stop(pid_t pid, int *status, double poll_ns)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) { fprintf(stderr, "usage: reftracer native|emulate|poll getppid|read N [SIZE]\n"); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: reftracer native|filtered|emulate|poll getppid|read N [SIZE]\n"); return 2; }
     double poll_ns = strcmp(argv[1], "poll") == 0 ? 30000 : 0;
     int emulated = strcmp(argv[1], "emulate") == 0 || poll_ns > 0, reading = strcmp(argv[2], "read") == 0;
     long n = atol(argv[3]), size = argc > 4 ? atol(argv[4]) : 1;
+    if (strcmp(argv[1], "filtered") == 0) allow_everything();
     if (!emulated) return tracee(reading, n, size, 0);
 
     fflush(stdout);
