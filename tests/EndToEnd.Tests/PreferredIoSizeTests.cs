@@ -1,4 +1,5 @@
 using FluentAssertions;
+using PtFs.Interceptor.Region;
 using PtFs.Vfs.Kernel;
 using Xunit;
 
@@ -26,6 +27,14 @@ public class PreferredIoSizeTests
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["stats.json"]));
         long reads = json.RootElement.GetProperty("served").GetProperty("read").GetInt64();
         reads.Should().BeLessThanOrEqualTo(4 + 1, "cat reads 1 MiB at a time, then the end of the file (with 4096 it read 128 KiB)");
+    }
+
+    [Fact]
+    public void The_preferred_io_size_is_one_payload_slot()
+    {
+        // The VFS cannot see the region's layout (it knows no tracer), so the two constants are tied here:
+        // a read larger than a slot leaves the fast path for process_vm_writev.
+        StatLayout.PreferredIoSize.Should().Be(RegionLayout.SlotDataSize);
     }
 
     [Fact]
